@@ -1,0 +1,1 @@
+"""Demo county: a deterministic synthetic roster shaped like the notices."""

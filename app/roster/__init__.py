@@ -1,0 +1,1 @@
+"""Roster: importing county exports and searching households and people."""

@@ -1,0 +1,57 @@
+"""The open workspace a face works in: the database, the business date and the benefit year."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from app.clock import benefit_year, business_date, is_fixed
+from app.roster.importer import ImportReport, Progress, RosterImporter
+from app.settings import get_setting
+from db.database import Database, open_database
+
+DEMO_KEY = "demo_county"
+
+
+@dataclass
+class Workspace:
+    db: Database
+    today: date
+    date_fixed: bool  # a training/demo date, not the system's: the window title says so
+    demo: str | None  # the demo county's key when this is demo data
+
+    @property
+    def benefit_year(self) -> int:
+        return benefit_year(self.today)
+
+    def import_roster(
+        self,
+        path: Path,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportReport:
+        importer = RosterImporter(
+            self.db.engine.begin, today=self.today, benefit_year=self.benefit_year
+        )
+        return importer.run(path, progress, cancelled)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_workspace(
+    path: Path | str, *, today: str | date | None = None, create: bool = False
+) -> Workspace:
+    """Open the database at `path` (migrating it) with the business date resolved."""
+    db = open_database(path, create=create)
+    try:
+        with db.sessions() as session:
+            day = business_date(session, today)
+            fixed = is_fixed(session, today)
+            demo = get_setting(session, DEMO_KEY)
+    except BaseException:
+        db.close()
+        raise
+    return Workspace(db, day, fixed, demo)

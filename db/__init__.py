@@ -1,0 +1,1 @@
+"""Local storage: typed SQLAlchemy models, engine and shipped Alembic migrations."""

@@ -1,0 +1,60 @@
+"""Engine and session factory for the local SQLite file, with the pragmas durability needs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+
+class DatabaseError(Exception):
+    """A database file the app cannot use; str() is the Chinese message for the user."""
+
+
+def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the GUI read while a worker writes; FULL makes every commit survive power loss.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(path: Path | str) -> Engine:
+    """An engine on the SQLite file at `path` (":memory:" for tests), pragmas applied per connection."""
+    if str(path) == ":memory:":
+        # One shared connection, or every checkout would see a new empty database.
+        engine = create_engine("sqlite://", poolclass=StaticPool)
+    else:
+        engine = create_engine(f"sqlite:///{Path(path)}")
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def translate_errors(path: Path | str) -> Iterator[None]:
+    """Turn SQLite's "not a database" and friends into a message a user can act on."""
+    from sqlalchemy.exc import DatabaseError as SADatabaseError
+
+    try:
+        yield
+    except (SADatabaseError, sqlite3.DatabaseError) as exc:
+        text = str(exc)
+        if "not a database" in text or "malformed" in text or "encrypted" in text:
+            raise DatabaseError(
+                f"数据库文件已损坏或不是本程序的数据库：{path}。请从备份恢复，或指定其他数据库文件。"
+            ) from exc
+        if "unable to open" in text or "readonly" in text:
+            raise DatabaseError(f"无法打开数据库文件：{path}，请检查文件位置和权限。") from exc
+        raise

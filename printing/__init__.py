@@ -1,0 +1,1 @@
+"""Receipts and documents: PDF, ESC/POS and QR, plus the bundled CJK font."""

@@ -1,0 +1,1 @@
+"""Sync: the wire protocol, the device client and the county server."""

@@ -1,0 +1,1 @@
+"""The faces: the PySide6 desktop and the vcollect command line."""

@@ -1,0 +1,1 @@
+"""The vcollect command line."""

@@ -1,0 +1,242 @@
+"""vcollect: the command line for agents, clerks and scripts (every command has --json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.clock import BusinessDateError
+from app.demo.counties import SCALES
+from app.demo.setup import DemoExistsError, init_demo
+from app.identity import IdentityError
+from app.logs import setup_logging
+from app.paths import default_db_path
+from app.roster.reader import RosterFileError
+from app.roster.search import HouseholdMatch, find_households
+from app.roster.stats import roster_stats
+from app.workspace import Workspace, open_workspace
+from db.engine import DatabaseError
+
+# Errors a user can cause: the message is shown as it is, without a traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (
+    DatabaseError,
+    RosterFileError,
+    BusinessDateError,
+    DemoExistsError,
+    IdentityError,
+)
+
+log = logging.getLogger("vcollect")
+
+
+class UsageError(Exception):
+    """A command used wrongly; str() is the Chinese message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own messages are English
+        raise UsageError(f"命令参数错误：{message}\n用法：{self.format_usage().strip()}")
+
+
+def _common() -> argparse.ArgumentParser:
+    # SUPPRESS lets the same option stand before or after the command without overriding.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件 (或 VCOLLECT_DB)")
+    common.add_argument(
+        "--today", default=argparse.SUPPRESS, help="业务日期 YYYY-MM-DD (或 VCOLLECT_TODAY)"
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="输出 JSON"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(prog="vcollect", description="村医保代收 命令行", parents=[common])
+    parser.add_argument("--version", action="version", version=f"vcollect {__version__}")
+    groups = parser.add_subparsers(dest="group", required=True, parser_class=_Parser)
+
+    roster = groups.add_parser("roster", help="花名册：导入、查找、统计", parents=[common])
+    roster_cmds = roster.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    imp = roster_cmds.add_parser("import", help="导入花名册 (CSV/XLSX)", parents=[common])
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=cmd_roster_import)
+    find = roster_cmds.add_parser("find", help="按证件号、尾号、姓名、拼音首字母、户号查找", parents=[common])
+    find.add_argument("query")
+    find.add_argument("--full-id", action="store_true", help="显示完整证件号码")
+    find.add_argument("--limit", type=int, default=20)
+    find.set_defaults(handler=cmd_roster_find)
+    stats = roster_cmds.add_parser("stats", help="人数、户数、各村实际人数与任务数", parents=[common])
+    stats.set_defaults(handler=cmd_roster_stats)
+
+    demo = groups.add_parser("demo", help="演示数据", parents=[common])
+    demo_cmds = demo.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    init = demo_cmds.add_parser("init", help="创建演示县（冷市镇或洪湖市规模）", parents=[common])
+    init.add_argument("--scale", choices=sorted(SCALES), default="lengshi")
+    init.add_argument(
+        "--if-missing", action="store_true", help="数据库已有演示数据时不报错，直接返回"
+    )
+    init.set_defaults(handler=cmd_demo_init)
+    return parser
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(text)
+
+
+def _workspace(args: argparse.Namespace, *, create: bool = False) -> Workspace:
+    return open_workspace(
+        default_db_path(getattr(args, "db", None)), today=getattr(args, "today", None), create=create
+    )
+
+
+def _progress(args: argparse.Namespace) -> Callable[[float, int], None] | None:
+    if getattr(args, "json", False) or not sys.stderr.isatty():
+        return None
+
+    def show(fraction: float, rows: int) -> None:
+        sys.stderr.write(f"\r已处理 {rows} 行 ({fraction:.0%})")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    workspace = _workspace(args, create=True)
+    try:
+        report = workspace.import_roster(args.file, _progress(args))
+    finally:
+        workspace.close()
+    if _progress(args):
+        sys.stderr.write("\n")
+    lines = [report.summary()]
+    lines += [f"  第{r.row}行：{r.reason}" for r in report.rejected[:200]]
+    if len(report.rejected) > 200:
+        lines.append(f"  ……另有 {len(report.rejected) - 200} 行被拒绝（用 --json 查看全部）")
+    _emit(args, report.to_json(), "\n".join(lines))
+    return 0
+
+
+def _household_json(match: HouseholdMatch, full_id: bool) -> dict[str, Any]:
+    return {
+        "household": match.number,
+        "village_code": match.village_code,
+        "village": match.village_name,
+        "township": match.township_name,
+        "members": [
+            {
+                "name": m.name,
+                "id_type": m.id_type,
+                "id_number": m.id_number if full_id else m.masked_id,
+                "relation": m.relation,
+                "relation_name": m.relation_name,
+                "sex": m.sex,
+                "birth_date": m.birth_date.isoformat() if m.birth_date else None,
+                "status": m.status,
+                "matched": m.matched,
+            }
+            for m in match.members
+        ],
+    }
+
+
+def cmd_roster_find(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit 必须大于 0")
+    workspace = _workspace(args)
+    try:
+        with workspace.db.sessions() as session:
+            matches = find_households(session, args.query, workspace.benefit_year, args.limit)
+    finally:
+        workspace.close()
+    lines = []
+    for match in matches:
+        lines.append(f"户号 {match.number}  {match.township_name} {match.village_name}")
+        for m in match.members:
+            number = m.id_number if args.full_id else m.masked_id
+            mark = "*" if m.matched else " "
+            lines.append(f" {mark} {m.name:<6}\t{number}\t{m.relation_name}\t{m.status_label}")
+    if not matches:
+        lines.append(f"未找到“{args.query}”。可按证件号码、证件号后4至6位、姓名、拼音首字母或户号查找。")
+    _emit(args, [_household_json(m, args.full_id) for m in matches], "\n".join(lines))
+    return 0
+
+
+def cmd_roster_stats(args: argparse.Namespace) -> int:
+    workspace = _workspace(args)
+    try:
+        with workspace.db.sessions() as session:
+            stats = roster_stats(session, workspace.benefit_year)
+    finally:
+        workspace.close()
+    lines = [f"人数 {stats.people}，户数 {stats.households}，村(社区) {len(stats.villages)}"]
+    lines += [
+        f"  {v.township} {v.name}\t人数 {v.people}\t实际人数 {v.population or '-'}"
+        f"\t任务数 {v.target or '-'}"
+        for v in stats.villages
+    ]
+    _emit(args, stats.to_json(), "\n".join(lines))
+    return 0
+
+
+def cmd_demo_init(args: argparse.Namespace) -> int:
+    county = SCALES[args.scale]
+    workspace = _workspace(args, create=True)
+    try:
+        if args.if_missing and workspace.demo:
+            _emit(args, {"demo": workspace.demo, "created": False}, "演示数据已存在。")
+            return 0
+        report = init_demo(workspace.db, county, _progress(args))
+    finally:
+        workspace.close()
+    if _progress(args):
+        sys.stderr.write("\n")
+    data = {"demo": county.key, "created": True, **report.to_json()}
+    text = (
+        f"已创建演示数据：{county.county_name}，{report.imported} 人，"
+        f"业务日期 {county.business_date.isoformat()}"
+    )
+    _emit(args, data, text)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; user mistakes print a Chinese message on stderr and exit non-zero."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(args_list)
+        result: int = args.handler(args)
+        return result
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except USER_ERRORS as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `vcollect ... | head`: the reader left, nothing went wrong
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's flush quiet
+        return 0
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception:
+        path = setup_logging()
+        log.exception("vcollect %s failed", args_list)
+        print(f"内部错误，已记录到日志：{path}。请把日志发给技术支持。", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())
