@@ -108,7 +108,8 @@ def id_type_from_label(label: str | None) -> IdType:
 
 def check_character(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character of the first 17 digits (X means 10)."""
-    return str(ric.calc_check_digit(first17))
+    # stdnum's function takes the whole number and ignores its last character.
+    return str(ric.calc_check_digit(first17 + "0"))
 
 
 def upgrade_15(number: str) -> str:

@@ -15,7 +15,10 @@ def setup_logging(directory: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "village-collect.log"
     root = logging.getLogger()
-    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+    if not any(
+        isinstance(h, RotatingFileHandler) and h.baseFilename == str(path.resolve())
+        for h in root.handlers
+    ):
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)

@@ -18,7 +18,7 @@ _SURNAME_INITIALS = {
 def _initial(char: str) -> str:
     # Character by character: names are not phrases, and a cache of a few thousand
     # characters makes a 668,000-person import cheap.
-    letters = lazy_pinyin(char, style=Style.FIRST_LETTER, errors=lambda s: list(s))
+    letters = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="default")
     return "".join(letters).lower()
 
 

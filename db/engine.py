@@ -28,7 +28,7 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(path: Path | str) -> Engine:
-    """An engine on the SQLite file at `path` (":memory:" for tests), pragmas applied per connection."""
+    """An engine on the SQLite file at `path` (":memory:" in tests), with pragmas per connection."""
     if str(path) == ":memory:":
         # One shared connection, or every checkout would see a new empty database.
         engine = create_engine("sqlite://", poolclass=StaticPool)

@@ -63,8 +63,7 @@ def upgrade(engine: Engine, path: Path | None) -> Path | None:
             script.get_revision(current)
         except Exception:
             raise DatabaseError(
-                f"数据库文件 {where} 由更新版本的程序创建（版本 {current}），"
-                "请升级本程序后再打开。"
+                f"数据库文件 {where} 由更新版本的程序创建（版本 {current}），请升级本程序后再打开。"
             ) from None
     backup = None
     if path is not None and current is not None:

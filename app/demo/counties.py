@@ -1,4 +1,4 @@
-"""The demo counties' shapes, from the notices: Lengshi town (seed 001) and Honghu city (seed 000)."""
+"""The demo counties' shapes from the notices: Lengshi town (seed 001), Honghu city (seed 000)."""
 
 from __future__ import annotations
 

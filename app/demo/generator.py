@@ -97,8 +97,11 @@ class _Generator:
             parents = min(remaining, 2 if remaining >= 3 else 1)
             for i in range(parents):
                 low = min(head_age + 20, 95)
-                people.append(("51" if i == 0 else "52", "M" if i == 0 else "F",
-                               self.birth(low, min(low + 12, 100)), surname if i == 0 else ""))  # fmt: skip
+                born = self.birth(low, min(low + 12, 100))
+                if i == 0:
+                    people.append(("51", "M", born, surname))
+                else:
+                    people.append(("52", "F", born, ""))
         for _ in range(size - len(people)):
             sex = "M" if rng.random() < 0.52 else "F"
             if head_age >= 55 and rng.random() < 0.5:

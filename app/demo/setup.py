@@ -11,10 +11,9 @@ from app.demo.counties import DemoCounty
 from app.demo.generator import raw_rows, township_code, village_code
 from app.roster.importer import ImportReport, Progress, RosterImporter
 from app.settings import get_setting, set_setting
+from app.workspace import DEMO_KEY
 from db.database import Database
 from db.models import County, Person, Township, Village, VillageTask
-
-from app.workspace import DEMO_KEY
 
 
 class DemoExistsError(Exception):
@@ -46,7 +45,9 @@ def init_demo(
             t_code = township_code(county, t_index)
             if session.get(Township, t_code) is None:
                 session.execute(
-                    insert(Township).values(code=t_code, name=township.name, county_code=county_code)
+                    insert(Township).values(
+                        code=t_code, name=township.name, county_code=county_code
+                    )
                 )
             for v_index, village in enumerate(township.villages):
                 v_code = village_code(county, t_index, v_index, village.name)

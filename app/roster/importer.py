@@ -95,9 +95,7 @@ class _Divisions:
             self.counties.add(county)
         if township not in self.townships:
             name = record.township or f"乡镇{code[:9]}"
-            conn.execute(
-                insert(Township).values(code=township, name=name, county_code=county)
-            )
+            conn.execute(insert(Township).values(code=township, name=name, county_code=county))
             self.townships.add(township)
         name = record.village or f"村{code}"
         conn.execute(insert(Village).values(code=code, name=name, township_code=township))
@@ -208,7 +206,9 @@ class RosterImporter:
             rows = []
             for offset, number in enumerate(new, start=1):
                 known[number] = (next_id + offset, wanted[number])
-                rows.append({"id": next_id + offset, "number": number, "village_code": wanted[number]})
+                rows.append(
+                    {"id": next_id + offset, "number": number, "village_code": wanted[number]}
+                )
             _insert_many(conn, Household.__table__, rows)
         return {n: hid for n, (hid, _) in known.items()}, moved
 

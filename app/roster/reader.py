@@ -104,7 +104,9 @@ class RosterFile:
         elif suffix in (".csv", ".txt", ""):
             self._rows, self._close = self._open_csv()
         elif suffix == ".xls":
-            raise RosterFileError("不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后再导入")
+            raise RosterFileError(
+                "不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后再导入"
+            )
         else:
             raise RosterFileError(f"不支持的文件类型“{suffix}”，请使用 .csv 或 .xlsx")
         self.columns, self.header_row = self._find_header()
@@ -114,7 +116,13 @@ class RosterFile:
         encoding = detect_encoding(self.path)
         handle: IO[str] = self.path.open("r", encoding=encoding, newline="", errors="strict")
         raw = handle.buffer if hasattr(handle, "buffer") else None
-        sample = handle.read(64 * 1024)
+        try:
+            sample = handle.read(64 * 1024)
+        except UnicodeDecodeError:
+            handle.close()
+            raise RosterFileError(
+                "无法识别文件编码，请在 Excel 或 WPS 中另存为 UTF-8 或 GBK 编码的 CSV 后再导入"
+            ) from None
         handle.seek(0)
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
         reader = csv.reader(handle, delimiter=delimiter)
@@ -127,7 +135,8 @@ class RosterFile:
                     yield reader.line_num, [c.strip() for c in cells], position
             except UnicodeDecodeError as exc:
                 raise RosterFileError(
-                    f"文件第{reader.line_num + 1}行附近的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV"
+                    f"文件第{reader.line_num + 1}行附近的编码无法识别，"
+                    "请另存为 UTF-8 或 GBK 编码的 CSV"
                 ) from exc
             except csv.Error as exc:
                 raise RosterFileError(f"CSV 格式错误（第{reader.line_num}行）：{exc}") from exc
@@ -154,7 +163,7 @@ class RosterFile:
 
     def _find_header(self) -> tuple[dict[str, int], int]:
         best: dict[str, int] = {}
-        for number, cells, position in self._rows:
+        for number, cells, _position in self._rows:
             columns = header_map(cells)
             if "name" in columns and "id_number" in columns:
                 missing = [FIELD_LABELS[f] for f in REQUIRED if f not in columns]

@@ -31,7 +31,16 @@ _STATUS_WORDS = {
     "迁出": "moved_away", "已迁出": "moved_away", "户口迁出": "moved_away",
 }  # fmt: skip
 
-_SEX_WORDS = {"男": "M", "1": "M", "M": "M", "男性": "M", "女": "F", "2": "F", "F": "F", "女性": "F"}
+_SEX_WORDS = {
+    "男": "M",
+    "1": "M",
+    "M": "M",
+    "男性": "M",
+    "女": "F",
+    "2": "F",
+    "F": "F",
+    "女性": "F",
+}
 _NO_PHONE = {"", "无", "-", "/", "暂无", "0"}
 _PHONE = re.compile(r"\+?[\d\- ]{7,20}")
 _PHONE_SPLIT = re.compile(r"[/,;，；、]")

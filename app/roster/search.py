@@ -1,4 +1,4 @@
-"""Finding households at the counter: by ID, ID suffix, name, pinyin initials or household number."""
+"""Finding households at the counter: by ID, ID suffix, name, pinyin initials or household no."""
 
 from __future__ import annotations
 
@@ -153,9 +153,7 @@ def load_households(
     heads = {
         hid: (number, vcode, vname, tname)
         for hid, number, vcode, vname, tname in session.execute(
-            select(
-                Household.id, Household.number, Village.code, Village.name, Township.name
-            )
+            select(Household.id, Household.number, Village.code, Village.name, Township.name)
             .join(Village, Household.village_code == Village.code)
             .join(Township, Village.township_code == Township.code)
             .where(Household.id.in_(ids))
@@ -163,9 +161,17 @@ def load_households(
     }
     rows = session.execute(
         select(
-            Person.id, Person.household_id, Person.name, Person.id_type, Person.id_number,
-            Person.relation, Person.sex, Person.birth_date, Person.phone, Enrolment.status,
-        )  # fmt: skip
+            Person.id,
+            Person.household_id,
+            Person.name,
+            Person.id_type,
+            Person.id_number,
+            Person.relation,
+            Person.sex,
+            Person.birth_date,
+            Person.phone,
+            Enrolment.status,
+        )
         .outerjoin(
             Enrolment,
             (Enrolment.person_id == Person.id) & (Enrolment.benefit_year == benefit_year),
@@ -184,9 +190,18 @@ def load_households(
     for pid, hid, name, id_type, number, relation, sex, born, phone, status in rows:
         members[hid].append(
             Member(
-                pid, name, id_type, number, relation, sex, born, phone, status or "due",
-                tuple(categories.get(pid, ())), pid == matched[hid],
-            )  # fmt: skip
+                pid,
+                name,
+                id_type,
+                number,
+                relation,
+                sex,
+                born,
+                phone,
+                status or "due",
+                tuple(categories.get(pid, ())),
+                pid == matched[hid],
+            )
         )
     return [
         HouseholdMatch(hid, *heads[hid][:2], *heads[hid][2:], tuple(members[hid]))

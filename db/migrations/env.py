@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection the app hands over, batch mode on SQLite."""
+"""Alembic environment: migrations run on the connection the app hands over, batch on SQLite."""
 
 from alembic import context
 

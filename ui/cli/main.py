@@ -45,16 +45,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"命令参数错误：{message}\n用法：{self.format_usage().strip()}")
 
 
-def _common() -> argparse.ArgumentParser:
+def _common() -> _Parser:
     # SUPPRESS lets the same option stand before or after the command without overriding.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件 (或 VCOLLECT_DB)")
     common.add_argument(
         "--today", default=argparse.SUPPRESS, help="业务日期 YYYY-MM-DD (或 VCOLLECT_TODAY)"
     )
-    common.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS, help="输出 JSON"
-    )
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出 JSON")
     return common
 
 
@@ -69,12 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp = roster_cmds.add_parser("import", help="导入花名册 (CSV/XLSX)", parents=[common])
     imp.add_argument("file", type=Path)
     imp.set_defaults(handler=cmd_roster_import)
-    find = roster_cmds.add_parser("find", help="按证件号、尾号、姓名、拼音首字母、户号查找", parents=[common])
+    find = roster_cmds.add_parser(
+        "find", help="按证件号、尾号、姓名、拼音首字母、户号查找", parents=[common]
+    )
     find.add_argument("query")
     find.add_argument("--full-id", action="store_true", help="显示完整证件号码")
     find.add_argument("--limit", type=int, default=20)
     find.set_defaults(handler=cmd_roster_find)
-    stats = roster_cmds.add_parser("stats", help="人数、户数、各村实际人数与任务数", parents=[common])
+    stats = roster_cmds.add_parser(
+        "stats", help="人数、户数、各村实际人数与任务数", parents=[common]
+    )
     stats.set_defaults(handler=cmd_roster_stats)
 
     demo = groups.add_parser("demo", help="演示数据", parents=[common])
@@ -98,7 +100,9 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
 
 def _workspace(args: argparse.Namespace, *, create: bool = False) -> Workspace:
     return open_workspace(
-        default_db_path(getattr(args, "db", None)), today=getattr(args, "today", None), create=create
+        default_db_path(getattr(args, "db", None)),
+        today=getattr(args, "today", None),
+        create=create,
     )
 
 
@@ -169,7 +173,9 @@ def cmd_roster_find(args: argparse.Namespace) -> int:
             mark = "*" if m.matched else " "
             lines.append(f" {mark} {m.name:<6}\t{number}\t{m.relation_name}\t{m.status_label}")
     if not matches:
-        lines.append(f"未找到“{args.query}”。可按证件号码、证件号后4至6位、姓名、拼音首字母或户号查找。")
+        lines.append(
+            f"未找到“{args.query}”。可按证件号码、证件号后4至6位、姓名、拼音首字母或户号查找。"
+        )
     _emit(args, [_household_json(m, args.full_id) for m in matches], "\n".join(lines))
     return 0
 
