@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,9 +14,11 @@ from app.roster.reader import RawRow, RosterFile
 from app.roster.records import RosterRecord, RowError, parse_record
 from db.models import County, Enrolment, Household, Person, SpecialGroup, Township, Village
 
-CHUNK_ROWS = 2000  # one transaction each: progress, cancel and a bounded loss on power cut
+CHUNK_ROWS = 10_000  # one transaction each: progress, cancel and a bounded loss on power cut
 
 Progress = Callable[[float, int], None]  # fraction of the file read, rows done
+# (row number, the checked record or the Chinese reason it was rejected)
+Parsed = list[tuple[int, RosterRecord | str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +107,19 @@ class _Divisions:
 class RosterImporter:
     """Imports a file into an open connection factory, chunk by chunk."""
 
-    def __init__(self, begin: Callable[[], Any], *, today: date, benefit_year: int) -> None:
+    def __init__(
+        self,
+        begin: Callable[[], Any],
+        *,
+        today: date,
+        benefit_year: int,
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> None:
         self.begin = begin  # returns a context manager yielding a Connection in a transaction
         self.today = today
         self.year = benefit_year
+        self.chunk_rows = chunk_rows
+        self._fresh = False
 
     def run(
         self,
@@ -128,41 +139,43 @@ class RosterImporter:
     ) -> ImportReport:
         """Import rows of text cells, each with the fraction of the source read so far."""
         report = ImportReport()
-        seen: dict[tuple[str, str], int] = {}  # (id type, number) -> first row
+        seen: dict[str, int] = {}  # ID key -> first row; one string a row keeps 668k rows small
         household_rows: dict[str, tuple[str, int]] = {}  # household -> (village code, first row)
         with self.begin() as conn:
             divisions = _Divisions(conn)
-        chunk: list[RawRow] = []
-        for raw, fraction in rows:
-            chunk.append(raw)
-            if len(chunk) >= CHUNK_ROWS:
-                self._chunk(chunk, divisions, seen, household_rows, report)
-                chunk = []
-                if progress:
-                    progress(fraction, report.rows)
-                if cancelled and cancelled():
-                    report.cancelled = True
-                    return report
-        if chunk:
-            self._chunk(chunk, divisions, seen, household_rows, report)
+            # Into an empty roster nothing can already exist (the file's own repeats are
+            # caught by `seen`), so the per-chunk lookups of stored people are skipped.
+            self._fresh = conn.execute(select(Person.id).limit(1)).first() is None
+        for chunk, fraction in _chunks(rows, self.chunk_rows):
+            self._chunk(_parse(chunk, self.today), divisions, seen, household_rows, report)
+            if progress:
+                progress(fraction, report.rows)
+            if cancelled and cancelled():
+                report.cancelled = True
+                return report
         if progress:
             progress(1.0, report.rows)
         return report
 
     def _chunk(
         self,
-        rows: list[RawRow],
+        parsed: Parsed,
         divisions: _Divisions,
-        seen: dict[tuple[str, str], int],
+        seen: dict[str, int],
         household_rows: dict[str, tuple[str, int]],
         report: ImportReport,
     ) -> None:
         valid: list[tuple[int, RosterRecord, str]] = []
         with self.begin() as conn:
-            for raw in rows:
+            for number, record in parsed:
                 try:
-                    record = parse_record(raw.cells, self.today)
-                    key = (record.id_type, record.id_number)
+                    if isinstance(record, str):
+                        raise RowError(record)
+                    key = (
+                        record.id_number
+                        if record.id_type == "01"
+                        else f"{record.id_type}:{record.id_number}"
+                    )
                     if key in seen:
                         raise RowError(f"证件号码与第{seen[key]}行重复")
                     village = divisions.resolve(conn, record)
@@ -173,11 +186,11 @@ class RosterImporter:
                             f"{divisions.by_code[first[0]]}，本行却是{divisions.by_code[village]}"
                         )
                 except RowError as exc:
-                    report.rejected.append(Rejection(raw.number, str(exc)))
+                    report.rejected.append(Rejection(number, str(exc)))
                     continue
-                seen[key] = raw.number
-                household_rows.setdefault(record.household, (village, raw.number))
-                valid.append((raw.number, record, village))
+                seen[key] = number
+                household_rows.setdefault(record.household, (village, number))
+                valid.append((number, record, village))
             if valid:
                 self._store(conn, valid, report)
 
@@ -219,9 +232,13 @@ class RosterImporter:
         numbers = [record.id_number for _, record, _ in valid]
         existing: dict[tuple[str, str], tuple[Any, ...]] = {}
         person_cols = (Person.id, Person.id_type, Person.id_number, Person.household_id)
-        for row in conn.execute(
-            select(*person_cols, *(getattr(Person, f) for f in _PERSON_FIELDS)).where(
-                Person.id_number.in_(numbers)
+        for row in (
+            ()
+            if self._fresh
+            else conn.execute(
+                select(*person_cols, *(getattr(Person, f) for f in _PERSON_FIELDS)).where(
+                    Person.id_number.in_(numbers)
+                )
             )
         ):
             existing[(row[1], row[2])] = tuple(row)
@@ -294,6 +311,31 @@ class RosterImporter:
                 [(pid, self.year, status) for pid, status in status_rows],
             )
         _replace_groups(conn, group_rows)
+
+
+def _parse(rows: list[tuple[int, dict[str, str]]], today: date) -> Parsed:
+    parsed: Parsed = []
+    for number, cells in rows:
+        try:
+            parsed.append((number, parse_record(cells, today)))
+        except RowError as exc:
+            parsed.append((number, str(exc)))
+    return parsed
+
+
+def _chunks(
+    rows: Iterable[tuple[RawRow, float]], size: int
+) -> Iterator[tuple[list[tuple[int, dict[str, str]]], float]]:
+    """Rows as (row number, cells) lists of `size`, with the fraction read at each list's end."""
+    chunk: list[tuple[int, dict[str, str]]] = []
+    fraction = 0.0
+    for raw, fraction in rows:
+        chunk.append((raw.number, raw.cells))
+        if len(chunk) >= size:
+            yield chunk, fraction
+            chunk = []
+    if chunk:
+        yield chunk, fraction
 
 
 def _max_id(conn: Connection, column: Any) -> int:

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.identity import check_character
+from app.roster.importer import RosterImporter
 from app.roster.reader import RosterFileError
 from app.workspace import Workspace, open_workspace
 from db.models import Enrolment, Household, Person, SpecialGroup, Village
@@ -208,16 +209,34 @@ def test_unknown_village_code_creates_the_division(workspace: Workspace, tmp_pat
         assert village.township.name == "新堤街道"
 
 
-def test_cancel_keeps_what_was_committed(workspace: Workspace, tmp_path: Path) -> None:
-    lines = [HEADER] + [
+def _many(count: int) -> list[str]:
+    return [HEADER] + [
         f"H{i:05d},张三,01,{make_id(date(1960, 1, 1) + timedelta(days=i), 1)},,,户主,{VILLAGE},,,,"
-        for i in range(5000)
+        for i in range(count)
     ]
+
+
+def _importer(ws: Workspace, chunk_rows: int) -> RosterImporter:
+    return RosterImporter(
+        ws.db.engine.begin, today=TODAY, benefit_year=ws.benefit_year, chunk_rows=chunk_rows
+    )
+
+
+def test_cancel_keeps_what_was_committed(workspace: Workspace, tmp_path: Path) -> None:
+    path = write(tmp_path, _many(5000))
     calls: list[int] = []
-    report = workspace.import_roster(
-        write(tmp_path, lines), progress=lambda f, n: calls.append(n), cancelled=lambda: True
+    report = _importer(workspace, 2000).run(
+        path, progress=lambda f, n: calls.append(n), cancelled=lambda: True
     )
     assert report.cancelled and report.imported == 2000 and calls == [2000]
     assert count(workspace, Person) == 2000
-    rest = workspace.import_roster(write(tmp_path, lines, name="again.csv"))
+    rest = workspace.import_roster(path)
     assert (rest.imported, rest.unchanged) == (3000, 2000)
+
+
+def test_rows_across_several_transactions(workspace: Workspace, tmp_path: Path) -> None:
+    lines = _many(1500)
+    lines[700] = lines[700].replace("张三", "")  # file row 701 (the header is row 1)
+    report = _importer(workspace, 400).run(write(tmp_path, lines))
+    assert report.imported == 1499
+    assert [(r.row, r.reason) for r in report.rejected] == [(701, "姓名不能为空")]

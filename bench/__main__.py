@@ -1,0 +1,216 @@
+"""`python -m bench`: import, lookup and start-up figures, each beside a same-run baseline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench import baseline
+from bench.lookups import lookup_figures
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def _child(code: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Run Python code in a fresh process; (wall seconds, peak RSS in MB, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        env=env or os.environ.copy(),
+        text=True,
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(f"benchmark child failed ({proc.returncode}): {code[:60]}")
+    return wall, usage.ru_maxrss // 1024, out
+
+
+IMPORT_CODE = """
+import sys
+from pathlib import Path
+from app.workspace import open_workspace
+ws = open_workspace(Path(sys.argv[1]), today="2023-10-15", create=True)
+report = ws.import_roster(Path(sys.argv[2]))
+ws.close()
+assert not report.rejected, report.rejected[:3]
+print(report.imported)
+"""
+
+BASELINE_CODE = """
+import sys
+from pathlib import Path
+from bench.baseline import bare_import
+print(bare_import(Path(sys.argv[1]), Path(sys.argv[2])))
+"""
+
+
+def import_figures(csv: Path, work: Path, runs: int) -> dict[str, Any]:
+    ours, bare, memory = [], [], []
+    people = 0
+    for run in range(runs):
+        target = work / f"import-{run}.db"
+        wall, rss, out = _child(IMPORT_CODE, str(target), str(csv))
+        people = int(out.strip())
+        ours.append(wall)
+        memory.append(rss)
+        target.unlink()
+        bare_target = work / f"bare-{run}.db"
+        baseline.empty_schema(bare_target)
+        wall, _, out = _child(BASELINE_CODE, str(bare_target), str(csv))
+        assert int(out.strip()) == people
+        bare.append(wall)
+        if run < runs - 1:
+            bare_target.unlink()
+    ours_s, bare_s = statistics.median(ours), statistics.median(bare)
+    return {
+        "people": people,
+        "runs": runs,
+        "import_s": round(ours_s, 2),
+        "import_rate": round(people / ours_s),
+        "baseline_s": round(bare_s, 2),
+        "baseline_rate": round(people / bare_s),
+        "rate_ratio": round(bare_s / ours_s, 2),
+        "peak_rss_mb": max(memory),
+    }
+
+
+STARTUP_CODE = """
+import sys, time
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QMainWindow, QLineEdit
+app = QApplication(sys.argv)
+window = QMainWindow(); window.setCentralWidget(QLineEdit()); window.show()
+app.processEvents()
+print(f"ready_ms={(time.perf_counter() - t0) * 1000:.1f}")
+"""
+
+
+def startup_figures(demo_db: Path, runs: int) -> dict[str, Any]:
+    env = os.environ.copy()
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    ours, bare = [], []
+    app = [sys.executable, "-m", "ui.desktop.main", "--db", str(demo_db), "--quit-after-ready"]
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run(app, capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+        ours.append((time.perf_counter() - start) * 1000)
+        if "ready_ms=" not in out.stdout:
+            raise SystemExit(f"the desktop app did not report ready: {out.stderr[-500:]}")
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", STARTUP_CODE], capture_output=True, env=env, check=True
+        )
+        bare.append((time.perf_counter() - start) * 1000)
+    return {
+        "runs": runs,
+        "start_to_ready_ms": round(statistics.median(ours)),
+        "baseline_empty_window_ms": round(statistics.median(bare)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="村医保代收 benchmarks")
+    parser.add_argument("--scale", choices=["honghu", "lengshi"], default="honghu")
+    parser.add_argument("--runs", type=int, default=3, help="import runs (median)")
+    parser.add_argument("--queries", type=int, default=300, help="lookups per kind")
+    parser.add_argument("--skip-startup", action="store_true")
+    args = parser.parse_args()
+
+    from app.demo.counties import SCALES
+    from app.demo.generator import write_csv
+
+    county = SCALES[args.scale]
+    results: dict[str, Any] = {
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "python": platform.python_version(),
+        "scale": county.key,
+    }
+    with tempfile.TemporaryDirectory(prefix="vcollect-bench-") as tmp:
+        work = Path(tmp)
+        csv = work / f"{county.key}.csv"
+        start = time.perf_counter()
+        write_csv(county, csv)
+        print(
+            f"generated {csv.name} ({county.population} people)"
+            f" in {time.perf_counter() - start:.1f} s"
+        )
+        results["import"] = imp = import_figures(csv, work, args.runs)
+        print(f"import: {imp}")
+        roster_db = work / "import-final.db"
+        _child(IMPORT_CODE, str(roster_db), str(csv))
+        results["lookup"] = lookup_figures(roster_db, args.queries, random.Random(7))
+        if not args.skip_startup:
+            demo_db = work / "demo.db"
+            subprocess.run(
+                [sys.executable, "-m", "ui.cli.main", "demo", "init", "--db", str(demo_db)],
+                check=True, capture_output=True, cwd=ROOT,
+            )  # fmt: skip
+            results["startup"] = startup_figures(demo_db, 5)
+    print_table(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "latest.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+    return 0
+
+
+def print_table(results: dict[str, Any]) -> None:
+    imp = results["import"]
+    rows = [
+        ("figure", "ours", "baseline (same run)", "ratio / target"),
+        (
+            f"import {imp['people']} people (median of {imp['runs']})",
+            f"{imp['import_s']} s, {imp['import_rate']}/s",
+            f"bare sqlite3 {imp['baseline_s']} s, {imp['baseline_rate']}/s",
+            f"{imp['rate_ratio']}x (>= 0.5x, <= 60 s)",
+        ),
+        ("import peak memory", f"{imp['peak_rss_mb']} MB", "", "<= 400 MB"),
+    ]
+    for kind, figure in results["lookup"].items():
+        rows.append(
+            (
+                f"lookup: {kind} (n={figure['n']})",
+                f"median {figure['median_ms']} ms, p99 {figure['p99_ms']} ms",
+                f"bare sqlite3 median {figure['baseline_median_ms']} ms",
+                "median <= 5 ms, p99 <= 20 ms",
+            )
+        )
+    if "startup" in results:
+        s = results["startup"]
+        rows.append(
+            (
+                f"desktop start to usable window (median of {s['runs']})",
+                f"{s['start_to_ready_ms']} ms",
+                f"empty PySide6 window {s['baseline_empty_window_ms']} ms",
+                "<= 2000 ms",
+            )
+        )
+    widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
+    print()
+    for i, row in enumerate(rows):
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

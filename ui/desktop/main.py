@@ -1,0 +1,127 @@
+"""village-collect: the desktop entry point (the window, or a start-up measurement)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+# Taken before Qt and SQLAlchemy load (they are imported inside main), so the start-up
+# measurement includes them.
+_IMPORTED = time.perf_counter()
+# A launcher may pass its own time.perf_counter() here to include interpreter start-up; the
+# clock (CLOCK_MONOTONIC, QueryPerformanceCounter) is system-wide on Linux, Windows and macOS.
+ENV_STARTED = "VCOLLECT_STARTED"
+READY_TIMEOUT_MS = 30_000
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own messages are English
+        self.exit(2, f"命令参数错误：{message}\n用法：{self.format_usage().strip()}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="village-collect", description="村医保代收")
+    parser.add_argument("--db", help="数据库文件 (或 VCOLLECT_DB)")
+    parser.add_argument("--today", help="业务日期 YYYY-MM-DD (或 VCOLLECT_TODAY)")
+    parser.add_argument(
+        "--quit-after-ready",
+        action="store_true",
+        help="窗口可用时打印 ready_ms=<毫秒> 并退出 (测量启动时间)",
+    )
+    return parser
+
+
+def started_at() -> float:
+    """When the process started, as time.perf_counter() reads it."""
+    try:
+        return float(os.environ[ENV_STARTED])
+    except (KeyError, ValueError):
+        return _IMPORTED
+
+
+def _report_ready(window: QWidget, started: float) -> None:
+    """Print `ready_ms=` once the window has painted and the event loop is idle, then quit.
+
+    Exits with 1 instead if the window has not painted within READY_TIMEOUT_MS (no display)."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+
+    give_up = QTimer(window)
+    give_up.setSingleShot(True)
+    give_up.setInterval(READY_TIMEOUT_MS)
+    give_up.timeout.connect(lambda: QCoreApplication.exit(1))
+
+    def ready() -> None:
+        give_up.stop()
+        if sys.stdout is not None:  # a Windows GUI process has no console
+            print(f"ready_ms={(time.perf_counter() - started) * 1000:.1f}", flush=True)
+        # exit(), not quit(): quit() would mark the whole application as closing.
+        QCoreApplication.exit(0)
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                # Queued behind the paint and its flush: the agent can see and type now.
+                QTimer.singleShot(0, ready)
+            return False
+
+    window.installEventFilter(FirstPaint(window))
+    give_up.start()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the desktop app; returns the process exit code (non-zero when it cannot start)."""
+    args = build_parser().parse_args(argv)
+    started = started_at()
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.clock import BusinessDateError
+    from app.logs import setup_logging
+    from app.paths import default_db_path
+    from app.workspace import open_workspace
+    from db.engine import DatabaseError
+    from ui.desktop.bootstrap import install_translators, register_cjk_font
+    from ui.desktop.errors import install_excepthook
+    from ui.desktop.main_window import MainWindow
+
+    log_path = setup_logging()
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("village-collect")
+    register_cjk_font()
+    translators = install_translators(app)
+    previous_hook = install_excepthook(log_path)
+    try:
+        try:
+            workspace = open_workspace(default_db_path(args.db), today=args.today)
+        except (DatabaseError, BusinessDateError) as exc:
+            title = QCoreApplication.translate("main", "Cannot open the database")
+            QMessageBox.critical(None, title, str(exc))
+            return 1
+        try:
+            window = MainWindow(workspace, log_path)
+            if args.quit_after_ready:
+                _report_ready(window, started)
+            window.show_for_screen()
+            code = app.exec()
+            window.close()
+        finally:
+            workspace.close()
+        return code
+    finally:
+        sys.excepthook = previous_hook
+        for translator in translators:
+            app.removeTranslator(translator)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
