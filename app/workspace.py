@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from app.clock import benefit_year, business_date, is_fixed
+from app.clock import BUSINESS_DATE_KEY, benefit_year, business_date, is_fixed
 from app.roster.importer import ImportReport, Progress, RosterImporter
-from app.settings import get_setting
+from app.settings import get_setting, set_setting
 from db.database import Database, open_database
 
 DEMO_KEY = "demo_county"
@@ -36,6 +36,11 @@ class Workspace:
             self.db.engine.begin, today=self.today, benefit_year=self.benefit_year
         )
         return importer.run(path, progress, cancelled)
+
+    def fix_business_date(self, day: date | None) -> None:
+        """Store a fixed business date (training, demo), or with None go back to the system's."""
+        with self.db.sessions.begin() as session:
+            set_setting(session, BUSINESS_DATE_KEY, day.isoformat() if day else None)
 
     def close(self) -> None:
         self.db.close()

@@ -57,7 +57,14 @@ class ImportReport:
         return text + ("（已取消，其余行未导入）" if self.cancelled else "")
 
 
-_PERSON_FIELDS = ("name", "sex", "birth_date", "relation", "hukou_place", "phone")
+# Person columns a county file can change, in the order the importer compares them.
+_COMPARED = (Person.household_id, Person.name, Person.sex, Person.birth_date, Person.relation,
+             Person.hukou_place, Person.phone)  # fmt: skip
+_COMPARED_NAMES = tuple(column.key for column in _COMPARED)
+_INSERT_PERSON = (
+    "INSERT INTO person (id, household_id, name, initials, id_type, id_number, id_reversed,"
+    " sex, birth_date, relation, hukou_place, phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 class _Divisions:
@@ -140,19 +147,22 @@ class RosterImporter:
         """Import rows of text cells, each with the fraction of the source read so far."""
         report = ImportReport()
         seen: dict[str, int] = {}  # ID key -> first row; one string a row keeps 668k rows small
-        household_rows: dict[str, tuple[str, int]] = {}  # household -> (village code, first row)
+        # household number -> (village code, first row, its id once stored, else 0)
+        household_rows: dict[str, tuple[str, int, int]] = {}
         with self.begin() as conn:
             divisions = _Divisions(conn)
             # Into an empty roster nothing can already exist (the file's own repeats are
             # caught by `seen`), so the per-chunk lookups of stored people are skipped.
             self._fresh = conn.execute(select(Person.id).limit(1)).first() is None
         for chunk, fraction in _chunks(rows, self.chunk_rows):
+            # Asked before each further chunk, so a file that is already done is never
+            # reported as cancelled.
+            if report.rows and cancelled and cancelled():
+                report.cancelled = True
+                return report
             self._chunk(_parse(chunk, self.today), divisions, seen, household_rows, report)
             if progress:
                 progress(fraction, report.rows)
-            if cancelled and cancelled():
-                report.cancelled = True
-                return report
         if progress:
             progress(1.0, report.rows)
         return report
@@ -162,7 +172,7 @@ class RosterImporter:
         parsed: Parsed,
         divisions: _Divisions,
         seen: dict[str, int],
-        household_rows: dict[str, tuple[str, int]],
+        household_rows: dict[str, tuple[str, int, int]],
         report: ImportReport,
     ) -> None:
         valid: list[tuple[int, RosterRecord, str]] = []
@@ -189,103 +199,124 @@ class RosterImporter:
                     report.rejected.append(Rejection(number, str(exc)))
                     continue
                 seen[key] = number
-                household_rows.setdefault(record.household, (village, number))
+                if first is None:
+                    household_rows[record.household] = (village, number, 0)
                 valid.append((number, record, village))
             if valid:
-                self._store(conn, valid, report)
+                self._store(conn, valid, household_rows, report)
 
     def _households(
-        self, conn: Connection, valid: list[tuple[int, RosterRecord, str]]
-    ) -> tuple[dict[str, int], set[str]]:
-        """Household ids by number, creating new ones; returns numbers whose village moved."""
-        wanted = {record.household: village for _, record, village in valid}
-        known = {
-            number: (hid, village)
+        self,
+        conn: Connection,
+        valid: list[tuple[int, RosterRecord, str]],
+        index: dict[str, tuple[str, int, int]],
+    ) -> set[str]:
+        """Give every household of the chunk its id in `index`, creating new ones; returns the
+        numbers whose village the file moved."""
+        unknown = {
+            record.household: village
+            for _, record, village in valid
+            if index[record.household][2] == 0
+        }
+        moved: set[str] = set()
+        if unknown and not self._fresh:
             for hid, number, village in conn.execute(
                 select(Household.id, Household.number, Household.village_code).where(
-                    Household.number.in_(wanted)
+                    Household.number.in_(unknown)
                 )
-            )
-        }
-        moved = {n for n, (_, v) in known.items() if wanted[n] != v}
+            ):
+                if unknown[number] != village:
+                    moved.add(number)
+                index[number] = (*index[number][:2], hid)
+                del unknown[number]
         if moved:
             conn.execute(
                 update(Household).where(Household.number == bindparam("n")),
-                [{"n": n, "village_code": wanted[n]} for n in moved],
+                [{"n": n, "village_code": index[n][0]} for n in moved],
             )
-        new = [n for n in wanted if n not in known]
-        if new:
+        if unknown:
             next_id = _max_id(conn, Household.id)
             rows = []
-            for offset, number in enumerate(new, start=1):
-                known[number] = (next_id + offset, wanted[number])
-                rows.append(
-                    {"id": next_id + offset, "number": number, "village_code": wanted[number]}
-                )
-            _insert_many(conn, Household.__table__, rows)
-        return {n: hid for n, (hid, _) in known.items()}, moved
+            for hid, (number, village) in enumerate(unknown.items(), start=next_id + 1):
+                index[number] = (*index[number][:2], hid)
+                rows.append((hid, number, village))
+            conn.exec_driver_sql(
+                "INSERT INTO household (id, number, village_code) VALUES (?, ?, ?)", rows
+            )
+        return moved
 
     def _store(
-        self, conn: Connection, valid: list[tuple[int, RosterRecord, str]], report: ImportReport
+        self,
+        conn: Connection,
+        valid: list[tuple[int, RosterRecord, str]],
+        index: dict[str, tuple[str, int, int]],
+        report: ImportReport,
     ) -> None:
-        households, moved = self._households(conn, valid)
-        numbers = [record.id_number for _, record, _ in valid]
+        moved = self._households(conn, valid, index)
         existing: dict[tuple[str, str], tuple[Any, ...]] = {}
-        person_cols = (Person.id, Person.id_type, Person.id_number, Person.household_id)
-        for row in (
-            ()
-            if self._fresh
-            else conn.execute(
-                select(*person_cols, *(getattr(Person, f) for f in _PERSON_FIELDS)).where(
-                    Person.id_number.in_(numbers)
+        if not self._fresh:
+            for row in conn.execute(
+                select(Person.id, Person.id_type, Person.id_number, *_COMPARED).where(
+                    Person.id_number.in_([record.id_number for _, record, _ in valid])
                 )
-            )
-        ):
-            existing[(row[1], row[2])] = tuple(row)
-        ids = [row[0] for row in existing.values()]
-        statuses = dict(
-            conn.execute(
-                select(Enrolment.person_id, Enrolment.status).where(
-                    Enrolment.person_id.in_(ids), Enrolment.benefit_year == self.year
-                )
-            ).all()
-        )
+            ):
+                existing[(row[1], row[2])] = (*row[3:], row[0])
+        ids = [row[-1] for row in existing.values()]
+        statuses: dict[int, str] = {}
         groups: dict[int, set[str]] = {}
-        for pid, category in conn.execute(
-            select(SpecialGroup.person_id, SpecialGroup.category).where(
-                SpecialGroup.person_id.in_(ids)
+        if ids:
+            statuses = dict(
+                conn.execute(
+                    select(Enrolment.person_id, Enrolment.status).where(
+                        Enrolment.person_id.in_(ids), Enrolment.benefit_year == self.year
+                    )
+                ).all()
             )
-        ):
-            groups.setdefault(pid, set()).add(category)
+            for pid, category in conn.execute(
+                select(SpecialGroup.person_id, SpecialGroup.category).where(
+                    SpecialGroup.person_id.in_(ids)
+                )
+            ):
+                groups.setdefault(pid, set()).add(category)
 
-        new_people: list[dict[str, Any]] = []
-        new_records: list[RosterRecord] = []
+        new_people: list[tuple[Any, ...]] = []
         changed: list[dict[str, Any]] = []
-        status_rows: list[tuple[int, str]] = []
-        group_rows: list[tuple[int, tuple[str, ...]]] = []
+        statuses_to_set: list[tuple[int, int, str]] = []
+        new_groups: list[tuple[int, str]] = []
+        replaced_groups: list[tuple[int, tuple[str, ...]]] = []
+        next_id = _max_id(conn, Person.id)
         for _, record, _ in valid:
-            household_id = households[record.household]
-            values = _person_values(record, household_id)
+            household_id = index[record.household][2]
+            born = record.birth_date.isoformat() if record.birth_date else None
             old = existing.get((record.id_type, record.id_number))
             if old is None:
-                new_people.append(values)
-                new_records.append(record)
+                next_id += 1
+                new_people.append(
+                    (next_id, household_id, record.name, record.initials, record.id_type,
+                     record.id_number, record.id_number[::-1], record.sex, born,
+                     record.relation, record.hukou_place, record.phone)
+                )  # fmt: skip
+                statuses_to_set.append((next_id, self.year, record.status))
+                new_groups.extend((next_id, category) for category in record.categories)
                 report.imported += 1
                 continue
-            pid = old[0]
-            fields_differ = old[3] != household_id or any(
-                old[4 + i] != values[f] for i, f in enumerate(_PERSON_FIELDS)
-            )
+            pid = old[-1]
+            stored = (household_id, record.name, record.sex, record.birth_date,
+                      record.relation, record.hukou_place, record.phone)  # fmt: skip
+            fields_differ = stored != old[:-1]
             # A payment recorded on this device outranks what the county file says.
             old_status = statuses.get(pid)
             status_differs = old_status != record.status and old_status != "paid_here"
             groups_differ = groups.get(pid, set()) != set(record.categories)
             if fields_differ:
-                changed.append({"pid": pid, **values})
+                changed.append(
+                    {"pid": pid, "initials": record.initials, "id_reversed": record.id_number[::-1]}
+                    | dict(zip(_COMPARED_NAMES, stored, strict=True))
+                )
             if status_differs:
-                status_rows.append((pid, record.status))
+                statuses_to_set.append((pid, self.year, record.status))
             if groups_differ:
-                group_rows.append((pid, record.categories))
+                replaced_groups.append((pid, record.categories))
             if fields_differ or status_differs or groups_differ or record.household in moved:
                 report.updated += 1
             else:
@@ -295,22 +326,29 @@ class RosterImporter:
             # Executemany: the SET clause is every key of the parameters except "pid".
             conn.execute(update(Person).where(Person.id == bindparam("pid")), changed)
         if new_people:
-            next_id = _max_id(conn, Person.id)
-            for offset, (values, record) in enumerate(zip(new_people, new_records, strict=True)):
-                pid = values["id"] = next_id + offset + 1
-                status_rows.append((pid, record.status))
-                if record.categories:
-                    group_rows.append((pid, record.categories))
-            _insert_many(conn, Person.__table__, new_people)
-        if status_rows:
+            # The driver's executemany: SQLAlchemy's per-row parameter processing costs more
+            # than SQLite's insert itself on a 668,000-row roster.
+            conn.exec_driver_sql(_INSERT_PERSON, new_people)
+        if statuses_to_set:
             # A re-import moves the county's status over, except over a payment made here.
             conn.exec_driver_sql(
                 "INSERT INTO enrolment (person_id, benefit_year, status, note) VALUES (?, ?, ?, '')"
                 " ON CONFLICT (person_id, benefit_year) DO UPDATE SET status = excluded.status"
                 " WHERE enrolment.status != 'paid_here'",
-                [(pid, self.year, status) for pid, status in status_rows],
+                statuses_to_set,
             )
-        _replace_groups(conn, group_rows)
+        if replaced_groups:
+            conn.execute(
+                delete(SpecialGroup).where(
+                    SpecialGroup.person_id.in_([pid for pid, _ in replaced_groups])
+                )
+            )
+            new_groups.extend((pid, c) for pid, categories in replaced_groups for c in categories)
+        if new_groups:
+            conn.exec_driver_sql(
+                "INSERT INTO special_group (person_id, category, department) VALUES (?, ?, '')",
+                new_groups,
+            )
 
 
 def _parse(rows: list[tuple[int, dict[str, str]]], today: date) -> Parsed:
@@ -342,45 +380,3 @@ def _max_id(conn: Connection, column: Any) -> int:
     # Ids are allocated here rather than read back after the insert: the import is the only
     # writer of roster rows (one DB worker), and a clash would fail the chunk, not corrupt it.
     return int(conn.execute(select(func.max(column))).scalar() or 0)
-
-
-def _person_values(record: RosterRecord, household_id: int) -> dict[str, Any]:
-    return {
-        "household_id": household_id,
-        "name": record.name,
-        "initials": record.initials,
-        "id_type": record.id_type,
-        "id_number": record.id_number,
-        "id_reversed": record.id_number[::-1],
-        "sex": record.sex,
-        "birth_date": record.birth_date,
-        "relation": record.relation,
-        "hukou_place": record.hukou_place,
-        "phone": record.phone,
-    }
-
-
-def _replace_groups(conn: Connection, rows: Iterable[tuple[int, tuple[str, ...]]]) -> None:
-    rows = list(rows)
-    if not rows:
-        return
-    conn.execute(delete(SpecialGroup).where(SpecialGroup.person_id.in_([pid for pid, _ in rows])))
-    members = [
-        {"person_id": pid, "category": c, "department": "", "valid_from": None, "valid_to": None}
-        for pid, categories in rows
-        for c in categories
-    ]
-    if members:
-        _insert_many(conn, SpecialGroup.__table__, members)
-
-
-def _insert_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Plain executemany on the driver: SQLAlchemy's per-row parameter processing costs more
-    than SQLite's insert itself on a 668,000-row roster. Dates go in as ISO text, as the
-    Date type stores them on SQLite."""
-    keys = list(rows[0])
-    sql = f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})"
-    conn.exec_driver_sql(
-        sql,
-        [tuple(v.isoformat() if isinstance(v, date) else v for v in row.values()) for row in rows],
-    )

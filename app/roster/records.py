@@ -85,6 +85,8 @@ def parse_date(text: str) -> date:
 
 
 def _phone(text: str) -> str:
+    if len(text) == 11 and text.isdigit():  # a mobile number, as most cells hold
+        return text
     value = normalize(text) if text else ""
     if value in _NO_PHONE:
         return ""
@@ -96,7 +98,8 @@ def _phone(text: str) -> str:
 
 
 def _name(text: str) -> str:
-    name = re.sub(r"\s+", "", text.replace("\u3000", ""))
+    name = text if text.isprintable() and " " not in text else re.sub(r"\s+", "", text)
+    name = name.replace("\u3000", "")
     if not name:
         raise RowError("姓名不能为空")
     if len(name) > MAX_NAME or _NAME_BAD.search(name):
@@ -130,7 +133,9 @@ def parse_record(cells: dict[str, str], today: date) -> RosterRecord:
     if sex_text and sex is None:
         raise RowError(f"性别“{cells.get('sex')}”无法识别，应为男或女")
     birth_text = cells.get("birth_date", "").strip()
-    birth = parse_date(birth_text) if birth_text else None
+    birth = None
+    if birth_text and not (ident.birth_date and birth_text == ident.birth_date.isoformat()):
+        birth = parse_date(birth_text)
     if ident.sex is not None:
         if sex is not None and sex != ident.sex:
             raise RowError("性别与证件号码不符")

@@ -234,6 +234,11 @@ def test_cancel_keeps_what_was_committed(workspace: Workspace, tmp_path: Path) -
     assert (rest.imported, rest.unchanged) == (3000, 2000)
 
 
+def test_cancel_after_the_last_row_is_not_reported(workspace: Workspace, tmp_path: Path) -> None:
+    report = _importer(workspace, 2000).run(write(tmp_path, _many(2000)), cancelled=lambda: True)
+    assert (report.imported, report.cancelled) == (2000, False)
+
+
 def test_rows_across_several_transactions(workspace: Workspace, tmp_path: Path) -> None:
     lines = _many(1500)
     lines[700] = lines[700].replace("张三", "")  # file row 701 (the header is row 1)

@@ -131,3 +131,16 @@ def test_a_bug_is_logged_not_shown(
     (log,) = (tmp_path / "xdg-state").rglob("village-collect.log")  # XDG dirs from conftest
     assert str(log) in err
     assert "RuntimeError: boom" in log.read_text(encoding="utf-8")
+
+
+def test_business_date_setting(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    run(capsys, "demo", "init", "--db", db)
+    code, out, _ = run(capsys, "settings", "today", "--json", "--db", db)
+    assert json.loads(out) == {"today": "2023-10-15", "fixed": True, "benefit_year": 2024}
+    code, out, _ = run(capsys, "settings", "today", "2024-11-01", "--db", db)
+    assert code == 0 and "2024-11-01（固定日期），2025年度" in out
+    code, out, _ = run(capsys, "settings", "today", "--clear", "--json", "--db", db)
+    assert json.loads(out)["fixed"] is False
+    code, _, err = run(capsys, "settings", "today", "2024-02-30", "--db", db)
+    assert code == 1 and "格式不正确" in err

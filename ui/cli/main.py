@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.clock import BusinessDateError
+from app.clock import BusinessDateError, parse_day
 from app.demo.counties import SCALES
 from app.demo.setup import DemoExistsError, init_demo
 from app.identity import IdentityError
@@ -78,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", help="人数、户数、各村实际人数与任务数", parents=[common]
     )
     stats.set_defaults(handler=cmd_roster_stats)
+
+    settings = groups.add_parser("settings", help="设备设置", parents=[common])
+    settings_cmds = settings.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    today = settings_cmds.add_parser(
+        "today", help="查看或固定业务日期（培训、演示用）", parents=[common]
+    )
+    today.add_argument("date", nargs="?", help="YYYY-MM-DD；不给则只显示")
+    today.add_argument("--clear", action="store_true", help="取消固定日期，使用系统日期")
+    today.set_defaults(handler=cmd_settings_today)
 
     demo = groups.add_parser("demo", help="演示数据", parents=[common])
     demo_cmds = demo.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -194,6 +203,27 @@ def cmd_roster_stats(args: argparse.Namespace) -> int:
         for v in stats.villages
     ]
     _emit(args, stats.to_json(), "\n".join(lines))
+    return 0
+
+
+def cmd_settings_today(args: argparse.Namespace) -> int:
+    if args.date and args.clear:
+        raise UsageError("不能同时给出日期和 --clear")
+    workspace = _workspace(args)
+    try:
+        if args.date or args.clear:
+            workspace.fix_business_date(parse_day(args.date) if args.date else None)
+            workspace.close()
+            workspace = _workspace(args)
+        data = {
+            "today": workspace.today.isoformat(),
+            "fixed": workspace.date_fixed,
+            "benefit_year": workspace.benefit_year,
+        }
+    finally:
+        workspace.close()
+    kind = "固定日期" if data["fixed"] else "系统日期"
+    _emit(args, data, f"业务日期 {data['today']}（{kind}），{data['benefit_year']}年度")
     return 0
 
 
