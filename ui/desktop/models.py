@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -21,6 +21,8 @@ _ROOT = QModelIndex()
 _SETTLED = frozenset({"paid_here", "paid_elsewhere", "employee", "deceased", "moved_away"})
 _GREY = QBrush(QColor(110, 110, 110))
 
+Row = TypeVar("Row")
+
 
 def _bold() -> QFont:
     font = QFont()
@@ -28,28 +30,21 @@ def _bold() -> QFont:
     return font
 
 
-class HouseholdTableModel(QAbstractTableModel):
-    """The households found by a search, one row each: number, village, head, who matched."""
+class RowTableModel(QAbstractTableModel, Generic[Row]):
+    """A read-only table over a list of objects, one per row; subclasses say what each cell
+    shows in `cell` and name their columns in `headers`."""
 
-    NUMBER, VILLAGE, HEAD, MATCHED, SIZE = range(5)
-
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[HouseholdMatch] = []
-        self._headers = (
-            self.tr("Household no."),
-            self.tr("Village"),
-            self.tr("Head"),
-            self.tr("Matched"),
-            self.tr("People"),
-        )
+        self._headers = tuple(headers)
+        self._rows: list[Row] = []
 
-    def set_households(self, households: Sequence[HouseholdMatch]) -> None:
+    def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
-        self._rows = list(households)
+        self._rows = list(rows)
         self.endResetModel()
 
-    def household(self, row: int) -> HouseholdMatch | None:
+    def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def rowCount(self, parent: _Index = _ROOT) -> int:
@@ -72,8 +67,36 @@ class HouseholdTableModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        household = self._rows[index.row()]
-        column = index.column()
+        return self.cell(self._rows[index.row()], index.column(), role)
+
+    def cell(self, row: Row, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+
+class HouseholdTableModel(RowTableModel[HouseholdMatch]):
+    """The households found by a search, one row each: number, village, head, who matched."""
+
+    NUMBER, VILLAGE, HEAD, MATCHED, SIZE = range(5)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(
+            (
+                self.tr("Household no."),
+                self.tr("Village"),
+                self.tr("Head"),
+                self.tr("Matched"),
+                self.tr("People"),
+            ),
+            parent,
+        )
+
+    def set_households(self, households: Sequence[HouseholdMatch]) -> None:
+        self.set_rows(households)
+
+    def household(self, row: int) -> HouseholdMatch | None:
+        return self.row_at(row)
+
+    def cell(self, household: HouseholdMatch, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NUMBER:
                 return household.number
@@ -95,53 +118,31 @@ class HouseholdTableModel(QAbstractTableModel):
         return None
 
 
-class MemberTableModel(QAbstractTableModel):
+class MemberTableModel(RowTableModel[Member]):
     """One household's members as the counter shows them: never a full ID or a category."""
 
     NAME, ID_NUMBER, RELATION, STATUS, SUBSIDY = range(5)
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._members: tuple[Member, ...] = ()
-        self._bold = _bold()
-        self._headers = (
-            self.tr("Name"),
-            self.tr("ID number"),
-            self.tr("Relation to head"),
-            self.tr("Enrolment status"),
-            self.tr("Subsidy"),
+        super().__init__(
+            (
+                self.tr("Name"),
+                self.tr("ID number"),
+                self.tr("Relation to head"),
+                self.tr("Enrolment status"),
+                self.tr("Subsidy"),
+            ),
+            parent,
         )
+        self._bold = _bold()
 
     def set_members(self, members: Sequence[Member]) -> None:
-        self.beginResetModel()
-        self._members = tuple(members)
-        self.endResetModel()
+        self.set_rows(members)
 
     def member(self, row: int) -> Member | None:
-        return self._members[row] if 0 <= row < len(self._members) else None
+        return self.row_at(row)
 
-    def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._members)
-
-    def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._members):
-            return None
-        member = self._members[index.row()]
-        column = index.column()
+    def cell(self, member: Member, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
                 return member.name
