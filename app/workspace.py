@@ -8,11 +8,13 @@ from datetime import date
 from pathlib import Path
 
 from app.clock import BUSINESS_DATE_KEY, benefit_year, business_date, is_fixed
+from app.policy import Policy, PolicyError, load_policy
 from app.roster.importer import ImportReport, Progress, RosterImporter
 from app.settings import get_setting, set_setting
 from db.database import Database, open_database
 
 DEMO_KEY = "demo_county"
+REGION_KEY = "policy_region"  # the policy file this device collects under
 
 
 @dataclass
@@ -21,6 +23,7 @@ class Workspace:
     today: date
     date_fixed: bool  # a training/demo date, not the system's: the window title says so
     demo: str | None  # the demo county's key when this is demo data
+    region: str | None = None  # policy key, e.g. "lengshi-2024"
 
     @property
     def benefit_year(self) -> int:
@@ -36,6 +39,22 @@ class Workspace:
             self.db.engine.begin, today=self.today, benefit_year=self.benefit_year
         )
         return importer.run(path, progress, cancelled)
+
+    def policy(self, region: str | None = None) -> Policy:
+        """The policy for `region`, else the device's; PolicyError when neither is set."""
+        key = region or self.region
+        if not key:
+            raise PolicyError(
+                "本设备尚未设定地区政策，请用“vcollect settings region 地区”设定，或给出 --region"
+            )
+        return load_policy(key)
+
+    def set_region(self, region: str) -> None:
+        """Make `region` this device's policy (checked by loading it first)."""
+        load_policy(region)
+        with self.db.sessions.begin() as session:
+            set_setting(session, REGION_KEY, region)
+        self.region = region
 
     def fix_business_date(self, day: date | None) -> None:
         """Store a fixed business date (training, demo), or with None go back to the system's."""
@@ -56,7 +75,8 @@ def open_workspace(
             day = business_date(session, today)
             fixed = is_fixed(session, today)
             demo = get_setting(session, DEMO_KEY)
+            region = get_setting(session, REGION_KEY)
     except BaseException:
         db.close()
         raise
-    return Workspace(db, day, fixed, demo)
+    return Workspace(db, day, fixed, demo, region)

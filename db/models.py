@@ -91,6 +91,8 @@ class Person(Base):
     relation: Mapped[str] = mapped_column(String(2), default="99")  # 与户主关系, GB/T 4761
     hukou_place: Mapped[str] = mapped_column(String(128), default="")  # 户籍地
     phone: Mapped[str] = mapped_column(String(32), default="")
+    # 核定应缴: an amount the county set for this person, overriding the policy's quote.
+    assessed_fen: Mapped[int | None] = mapped_column(Integer)
     household: Mapped[Household] = relationship(back_populates="members")
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="person")
     special_groups: Mapped[list[SpecialGroup]] = relationship(back_populates="person")

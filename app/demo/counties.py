@@ -29,6 +29,7 @@ class DemoCounty:
     townships: tuple[DemoTownship, ...]
     benefit_year: int
     business_date: date  # inside the collection period, so the demo works today
+    policy: str  # the policy file the demo county collects under
 
     @property
     def population(self) -> int:
@@ -82,6 +83,7 @@ LENGSHI = DemoCounty(
     townships=(DemoTownship("冷市镇", tuple(DemoVillage(*row) for row in _LENGSHI)),),
     benefit_year=2024,
     business_date=date(2023, 10, 15),
+    policy="lengshi-2024",
 )
 
 HONGHU = DemoCounty(
@@ -93,6 +95,7 @@ HONGHU = DemoCounty(
     townships=tuple(DemoTownship(name, _honghu_villages(name, n)) for name, n in _HONGHU),
     benefit_year=2024,
     business_date=date(2023, 10, 15),
+    policy="honghu-2024",
 )
 
 SCALES = {"lengshi": LENGSHI, "honghu": HONGHU}

@@ -11,7 +11,7 @@ from app.demo.counties import DemoCounty
 from app.demo.generator import raw_rows, township_code, village_code
 from app.roster.importer import ImportReport, Progress, RosterImporter
 from app.settings import get_setting, set_setting
-from app.workspace import DEMO_KEY
+from app.workspace import DEMO_KEY, REGION_KEY
 from db.database import Database
 from db.models import County, Person, Township, Village, VillageTask
 
@@ -65,6 +65,7 @@ def init_demo(
                 )
         set_setting(session, BUSINESS_DATE_KEY, county.business_date.isoformat())
         set_setting(session, DEMO_KEY, county.key)
+        set_setting(session, REGION_KEY, county.policy)
     importer = RosterImporter(
         db.engine.begin, today=county.business_date, benefit_year=county.benefit_year
     )

@@ -59,11 +59,12 @@ class ImportReport:
 
 # Person columns a county file can change, in the order the importer compares them.
 _COMPARED = (Person.household_id, Person.name, Person.sex, Person.birth_date, Person.relation,
-             Person.hukou_place, Person.phone)  # fmt: skip
+             Person.hukou_place, Person.phone, Person.assessed_fen)  # fmt: skip
 _COMPARED_NAMES = tuple(column.key for column in _COMPARED)
 _INSERT_PERSON = (
     "INSERT INTO person (id, household_id, name, initials, id_type, id_number, id_reversed,"
-    " sex, birth_date, relation, hukou_place, phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " sex, birth_date, relation, hukou_place, phone, assessed_fen)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -294,7 +295,7 @@ class RosterImporter:
                 new_people.append(
                     (next_id, household_id, record.name, record.initials, record.id_type,
                      record.id_number, record.id_number[::-1], record.sex, born,
-                     record.relation, record.hukou_place, record.phone)
+                     record.relation, record.hukou_place, record.phone, record.assessed_fen)
                 )  # fmt: skip
                 statuses_to_set.append((next_id, self.year, record.status))
                 new_groups.extend((next_id, category) for category in record.categories)
@@ -302,7 +303,8 @@ class RosterImporter:
                 continue
             pid = old[-1]
             stored = (household_id, record.name, record.sex, record.birth_date,
-                      record.relation, record.hukou_place, record.phone)  # fmt: skip
+                      record.relation, record.hukou_place, record.phone,
+                      record.assessed_fen)  # fmt: skip
             fields_differ = stored != old[:-1]
             # A payment recorded on this device outranks what the county file says.
             old_status = statuses.get(pid)

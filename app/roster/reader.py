@@ -26,6 +26,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "phone": ("联系电话", "电话", "手机号码", "手机号", "联系方式", "电话号码"),
     "categories": ("人员类别", "特殊人群类别", "特殊人员类别", "人员类型", "资助类别"),
     "status": ("参保状态", "缴费状态", "参保缴费状态"),
+    "assessed": ("核定应缴", "核定应缴金额", "个人应缴", "个人应缴金额", "核定个人缴费"),
 }
 REQUIRED = ("household", "name", "id_number", "village")
 FIELD_LABELS = {"household": "户号", "name": "姓名", "id_number": "证件号码", "village": "村(社区)"}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.identity import IdentityError, IdType, id_type_from_label, normalize, parse_id
+from app.money import MoneyError, yuan_to_fen
 from app.pinyin import initials
 from app.relations import RelationError, relation_code
 from app.special_groups import CategoryError, parse_categories
@@ -68,6 +69,7 @@ class RosterRecord:
     phone: str
     categories: tuple[str, ...]
     status: str
+    assessed_fen: int | None  # 核定应缴 set by the county, in fen
 
 
 class RowError(ValueError):
@@ -153,6 +155,15 @@ def parse_record(cells: dict[str, str], today: date) -> RosterRecord:
         status = _STATUS_WORDS.get(status_text)
     if status is None:
         raise RowError(f"未知的参保状态“{status_text}”")
+    assessed_text = cells.get("assessed", "").strip()
+    assessed = None
+    if assessed_text:
+        try:
+            assessed = yuan_to_fen(assessed_text)
+        except MoneyError as exc:
+            raise RowError(f"核定应缴：{exc}") from None
+        if assessed < 0:
+            raise RowError(f"核定应缴金额“{assessed_text}”不能为负数")
     id_number = ident.number
     kind = ident.id_type if id_type is IdType.RESIDENT else id_type
     return RosterRecord(
@@ -171,4 +182,5 @@ def parse_record(cells: dict[str, str], today: date) -> RosterRecord:
         phone=_phone(cells.get("phone", "")),
         categories=categories,
         status=status,
+        assessed_fen=assessed,
     )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,22 @@ from app.demo.counties import SCALES
 from app.demo.setup import DemoExistsError, init_demo
 from app.identity import IdentityError
 from app.logs import setup_logging
-from app.paths import default_db_path
+from app.money import MoneyError
+from app.policy import PolicyError, QuoteError
 from app.roster.reader import RosterFileError
 from app.roster.search import HouseholdMatch, find_households
 from app.roster.stats import roster_stats
-from app.workspace import Workspace, open_workspace
 from db.engine import DatabaseError
+from ui.cli import policy
+from ui.cli.common import (
+    CommandError,
+    Parser,
+    UsageError,
+    common_options,
+    emit,
+    progress,
+)
+from ui.cli.common import workspace as workspace_for
 
 # Errors a user can cause: the message is shown as it is, without a traceback.
 USER_ERRORS: tuple[type[Exception], ...] = (
@@ -31,39 +40,23 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     BusinessDateError,
     DemoExistsError,
     IdentityError,
+    PolicyError,
+    QuoteError,
+    MoneyError,
+    CommandError,
 )
 
 log = logging.getLogger("vcollect")
 
 
-class UsageError(Exception):
-    """A command used wrongly; str() is the Chinese message."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # argparse's own messages are English
-        raise UsageError(f"命令参数错误：{message}\n用法：{self.format_usage().strip()}")
-
-
-def _common() -> _Parser:
-    # SUPPRESS lets the same option stand before or after the command without overriding.
-    common = _Parser(add_help=False)
-    common.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件 (或 VCOLLECT_DB)")
-    common.add_argument(
-        "--today", default=argparse.SUPPRESS, help="业务日期 YYYY-MM-DD (或 VCOLLECT_TODAY)"
-    )
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出 JSON")
-    return common
-
-
 def build_parser() -> argparse.ArgumentParser:
-    common = _common()
-    parser = _Parser(prog="vcollect", description="村医保代收 命令行", parents=[common])
+    common = common_options()
+    parser = Parser(prog="vcollect", description="村医保代收 命令行", parents=[common])
     parser.add_argument("--version", action="version", version=f"vcollect {__version__}")
-    groups = parser.add_subparsers(dest="group", required=True, parser_class=_Parser)
+    groups = parser.add_subparsers(dest="group", required=True, parser_class=Parser)
 
     roster = groups.add_parser("roster", help="花名册：导入、查找、统计", parents=[common])
-    roster_cmds = roster.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    roster_cmds = roster.add_subparsers(dest="command", required=True, parser_class=Parser)
     imp = roster_cmds.add_parser("import", help="导入花名册 (CSV/XLSX)", parents=[common])
     imp.add_argument("file", type=Path)
     imp.set_defaults(handler=cmd_roster_import)
@@ -80,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.set_defaults(handler=cmd_roster_stats)
 
     settings = groups.add_parser("settings", help="设备设置", parents=[common])
-    settings_cmds = settings.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    settings_cmds = settings.add_subparsers(dest="command", required=True, parser_class=Parser)
     today = settings_cmds.add_parser(
         "today", help="查看或固定业务日期（培训、演示用）", parents=[common]
     )
@@ -88,8 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     today.add_argument("--clear", action="store_true", help="取消固定日期，使用系统日期")
     today.set_defaults(handler=cmd_settings_today)
 
+    policy.add_commands(groups, common, Parser)
+    region = settings_cmds.add_parser("region", help="查看或设定本设备的地区政策", parents=[common])
+    region.add_argument("region", nargs="?", help="如 lengshi-2024；不给则只显示")
+    region.set_defaults(handler=cmd_settings_region)
+
     demo = groups.add_parser("demo", help="演示数据", parents=[common])
-    demo_cmds = demo.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    demo_cmds = demo.add_subparsers(dest="command", required=True, parser_class=Parser)
     init = demo_cmds.add_parser("init", help="创建演示县（冷市镇或洪湖市规模）", parents=[common])
     init.add_argument("--scale", choices=sorted(SCALES), default="lengshi")
     init.add_argument(
@@ -99,46 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if getattr(args, "json", False):
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(text)
-
-
-def _workspace(args: argparse.Namespace, *, create: bool = False) -> Workspace:
-    return open_workspace(
-        default_db_path(getattr(args, "db", None)),
-        today=getattr(args, "today", None),
-        create=create,
-    )
-
-
-def _progress(args: argparse.Namespace) -> Callable[[float, int], None] | None:
-    if getattr(args, "json", False) or not sys.stderr.isatty():
-        return None
-
-    def show(fraction: float, rows: int) -> None:
-        sys.stderr.write(f"\r已处理 {rows} 行 ({fraction:.0%})")
-        sys.stderr.flush()
-
-    return show
-
-
 def cmd_roster_import(args: argparse.Namespace) -> int:
-    workspace = _workspace(args, create=True)
+    workspace = workspace_for(args, create=True)
     try:
-        report = workspace.import_roster(args.file, _progress(args))
+        report = workspace.import_roster(args.file, progress(args))
     finally:
         workspace.close()
-    if _progress(args):
+    if progress(args):
         sys.stderr.write("\n")
     lines = [report.summary()]
     lines += [f"  第{r.row}行：{r.reason}" for r in report.rejected[:200]]
     if len(report.rejected) > 200:
         lines.append(f"  ……另有 {len(report.rejected) - 200} 行被拒绝（用 --json 查看全部）")
-    _emit(args, report.to_json(), "\n".join(lines))
+    emit(args, report.to_json(), "\n".join(lines))
     return 0
 
 
@@ -168,7 +139,7 @@ def _household_json(match: HouseholdMatch, full_id: bool) -> dict[str, Any]:
 def cmd_roster_find(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit 必须大于 0")
-    workspace = _workspace(args)
+    workspace = workspace_for(args)
     try:
         with workspace.db.sessions() as session:
             matches = find_households(session, args.query, workspace.benefit_year, args.limit)
@@ -185,12 +156,12 @@ def cmd_roster_find(args: argparse.Namespace) -> int:
         lines.append(
             f"未找到“{args.query}”。可按证件号码、证件号后4至6位、姓名、拼音首字母或户号查找。"
         )
-    _emit(args, [_household_json(m, args.full_id) for m in matches], "\n".join(lines))
+    emit(args, [_household_json(m, args.full_id) for m in matches], "\n".join(lines))
     return 0
 
 
 def cmd_roster_stats(args: argparse.Namespace) -> int:
-    workspace = _workspace(args)
+    workspace = workspace_for(args)
     try:
         with workspace.db.sessions() as session:
             stats = roster_stats(session, workspace.benefit_year)
@@ -202,19 +173,19 @@ def cmd_roster_stats(args: argparse.Namespace) -> int:
         f"\t任务数 {v.target or '-'}"
         for v in stats.villages
     ]
-    _emit(args, stats.to_json(), "\n".join(lines))
+    emit(args, stats.to_json(), "\n".join(lines))
     return 0
 
 
 def cmd_settings_today(args: argparse.Namespace) -> int:
     if args.date and args.clear:
         raise UsageError("不能同时给出日期和 --clear")
-    workspace = _workspace(args)
+    workspace = workspace_for(args)
     try:
         if args.date or args.clear:
             workspace.fix_business_date(parse_day(args.date) if args.date else None)
             workspace.close()
-            workspace = _workspace(args)
+            workspace = workspace_for(args)
         data = {
             "today": workspace.today.isoformat(),
             "fixed": workspace.date_fixed,
@@ -223,28 +194,40 @@ def cmd_settings_today(args: argparse.Namespace) -> int:
     finally:
         workspace.close()
     kind = "固定日期" if data["fixed"] else "系统日期"
-    _emit(args, data, f"业务日期 {data['today']}（{kind}），{data['benefit_year']}年度")
+    emit(args, data, f"业务日期 {data['today']}（{kind}），{data['benefit_year']}年度")
+    return 0
+
+
+def cmd_settings_region(args: argparse.Namespace) -> int:
+    workspace = workspace_for(args)
+    try:
+        if args.region:
+            workspace.set_region(args.region)
+        region = workspace.region
+    finally:
+        workspace.close()
+    emit(args, {"region": region}, f"本设备的地区政策：{region or '未设定'}")
     return 0
 
 
 def cmd_demo_init(args: argparse.Namespace) -> int:
     county = SCALES[args.scale]
-    workspace = _workspace(args, create=True)
+    workspace = workspace_for(args, create=True)
     try:
         if args.if_missing and workspace.demo:
-            _emit(args, {"demo": workspace.demo, "created": False}, "演示数据已存在。")
+            emit(args, {"demo": workspace.demo, "created": False}, "演示数据已存在。")
             return 0
-        report = init_demo(workspace.db, county, _progress(args))
+        report = init_demo(workspace.db, county, progress(args))
     finally:
         workspace.close()
-    if _progress(args):
+    if progress(args):
         sys.stderr.write("\n")
     data = {"demo": county.key, "created": True, **report.to_json()}
     text = (
         f"已创建演示数据：{county.county_name}，{report.imported} 人，"
         f"业务日期 {county.business_date.isoformat()}"
     )
-    _emit(args, data, text)
+    emit(args, data, text)
     return 0
 
 

@@ -1,0 +1,77 @@
+"""Quoting people on the roster: their facts from the database, the region's policy, the quote."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.policy import PersonFacts, Policy, Quote, quote
+from db.models import Enrolment, Person, SpecialGroup
+
+
+@dataclass(frozen=True, slots=True)
+class RosterTotals:
+    """The whole roster quoted on one day: how many are due and what they pay."""
+
+    people: int
+    due: int
+    due_now_fen: int
+    subsidy_fen: int
+    reimbursed_later_fen: int
+
+
+def _facts_query(benefit_year: int) -> Select[Any]:
+    categories = (
+        select(func.group_concat(SpecialGroup.category, ";"))
+        .where(SpecialGroup.person_id == Person.id)
+        .scalar_subquery()
+    )
+    return select(
+        Person.id, Person.birth_date, Person.assessed_fen, Enrolment.status, categories
+    ).outerjoin(
+        Enrolment,
+        (Enrolment.person_id == Person.id) & (Enrolment.benefit_year == benefit_year),
+    )
+
+
+def _facts(
+    born: date | None, assessed: int | None, status: str | None, cats: str | None
+) -> PersonFacts:
+    return PersonFacts(
+        categories=tuple(cats.split(";")) if cats else (),
+        born=born,
+        status=status or "due",
+        assessed_fen=assessed,
+    )
+
+
+def person_facts(session: Session, person_id: int, benefit_year: int) -> PersonFacts:
+    """A roster person's facts for the policy (categories, birth, status, county-set amount)."""
+    row = session.execute(_facts_query(benefit_year).where(Person.id == person_id)).one()
+    return _facts(*row[1:])
+
+
+def roster_facts(session: Session, benefit_year: int) -> Iterator[tuple[int, PersonFacts]]:
+    """Every person's facts, streamed in id order."""
+    stmt = _facts_query(benefit_year).order_by(Person.id).execution_options(yield_per=5000)
+    for pid, born, assessed, status, cats in session.execute(stmt):
+        yield pid, _facts(born, assessed, status, cats)
+
+
+def quote_roster(session: Session, policy: Policy, paid_on: date) -> RosterTotals:
+    """Quote everyone on the roster for the policy's benefit year on `paid_on`."""
+    people = due = due_now = subsidy = later = 0
+    for _pid, facts in roster_facts(session, policy.benefit_year):
+        answer: Quote = quote(facts, policy, paid_on)
+        people += 1
+        if answer.due:
+            due += 1
+            due_now += answer.due_now_fen
+            subsidy += answer.subsidy_fen
+            later += answer.reimbursed_later_fen
+    return RosterTotals(people, due, due_now, subsidy, later)
