@@ -18,6 +18,7 @@ from typing import Any
 
 from bench import baseline
 from bench.lookups import lookup_figures
+from bench.quotes import quote_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -158,6 +159,8 @@ def main() -> int:
         roster_db = work / "import-final.db"
         _child(IMPORT_CODE, str(roster_db), str(csv))
         results["lookup"] = lookup_figures(roster_db, args.queries, random.Random(7))
+        results["quote"] = quote_figures(roster_db, random.Random(11))
+        print(f"quote: {results['quote']}")
         if not args.skip_startup:
             demo_db = work / "demo.db"
             subprocess.run(
@@ -194,6 +197,23 @@ def print_table(results: dict[str, Any]) -> None:
                 "median <= 5 ms, p99 <= 20 ms",
             )
         )
+    q = results["quote"]
+    rows.append(
+        (
+            f"quote one person (n={q['n']}, mixed cases)",
+            f"median {q['median_us']} µs, p99 {q['p99_us']} µs",
+            f"bare tier lookup {q['baseline_median_us']} µs",
+            "median <= 50 µs",
+        )
+    )
+    rows.append(
+        (
+            f"quote the whole roster ({q['roster_people']} people)",
+            f"{q['roster_s']} s ({q['roster_due']} due)",
+            f"bare sqlite3 reading the same rows {q['baseline_roster_read_s']} s",
+            "<= 30 s",
+        )
+    )
     if "startup" in results:
         s = results["startup"]
         rows.append(
