@@ -83,7 +83,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _read_with_parents(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
     """A file's table with its `extends` parent merged under it: a table the child gives
-    replaces the parent's key by key; a list the child gives replaces the parent's list."""
+    replaces the parent's key by key; a list the child gives replaces the parent's list, except
+    `choices`, which add up (the child's rules still rest on the parent's interpretations)."""
     data = _read(path)
     parent_key = data.pop("extends", None)
     if parent_key is None:
@@ -96,6 +97,8 @@ def _read_with_parents(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
     for name, value in data.items():
         if isinstance(value, dict) and isinstance(parent.get(name), dict):
             parent[name] = {**parent[name], **value}
+        elif name == "choices":
+            parent[name] = [*parent.get(name, []), *value]
         else:
             parent[name] = value
     return parent

@@ -190,7 +190,7 @@ def policy_table(policy: Policy) -> str:
     lines += [f"  {_rule_text(rule, policy)}" for rule in policy.late] or ["  原则上不得中途参保"]
     if policy.cases:
         lines.append("特殊情形（按顺序取第一条符合的）：")
-        lines += [f"  {CASE_NAMES[r.kind or '']}{_rule_text(r, policy)}" for r in policy.cases]
+        lines += [f"  {CASE_NAMES[r.kind or '']}：{_rule_text(r, policy)}" for r in policy.cases]
     extras = []
     if policy.participation_target:
         extras.append(f"参保率目标 {policy.participation_target}%")
@@ -199,8 +199,10 @@ def policy_table(policy: Policy) -> str:
     if policy.work_fee_fen is not None:
         extras.append(f"工作经费 每人{yuan(policy.work_fee_fen)}元")
     if policy.deposit_days or policy.deposit_cash_fen:
+        cash = policy.deposit_cash_fen
         extras.append(
-            f"限期限额 {policy.deposit_days or '-'}天 / {yuan(policy.deposit_cash_fen or 0)}元"
+            f"限期限额：现金最多持有{policy.deposit_days or '（未规定）'}天，"
+            f"最多{yuan(cash) + '元' if cash is not None else '（未规定）'}"
         )
     lines += ["", "；".join(extras)] if extras else []
     for product in policy.optional:

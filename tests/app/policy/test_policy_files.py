@@ -51,6 +51,10 @@ cover = { from = "payment", days = 60 }
 
 [work_fee]
 per_person = 2
+
+[deposit]
+max_days = 10
+max_cash = 2000
 """
 
 
@@ -87,6 +91,7 @@ def test_a_new_region_is_a_file(county_dir: Path) -> None:
     assert (late.due_now_fen, late.subsidy_fen) == (111000, 0)
     assert late.benefit_start == date(2026, 4, 2)
     assert policy.work_fee_fen == 200
+    assert (policy.deposit_days, policy.deposit_cash_fen) == (10, 200000)
 
 
 def test_extends_inherits_and_overrides(county_dir: Path) -> None:
@@ -101,6 +106,7 @@ def test_extends_inherits_and_overrides(county_dir: Path) -> None:
     assert policy.tiers == hunan.tiers and policy.cases == hunan.cases
     assert (policy.work_fee_fen, policy.participation_target) == (500, 97)
     assert policy.special_groups_target == 100  # kept from Hunan's [targets]
+    assert policy.choices == hunan.choices  # the interpretations it rests on come along
 
 
 BROKEN = [
