@@ -51,13 +51,13 @@ def quote_figures(db: Path, rng: random.Random, n: int = 20000) -> dict[str, Any
         bare.append(time.perf_counter_ns() - start)
 
     workspace = open_workspace(db, today=PAID_ON.isoformat())
-    start = time.perf_counter()
+    began = time.perf_counter()
     with workspace.db.sessions() as session:
         totals = quote_roster(session, policy, PAID_ON)
-    roster_s = time.perf_counter() - start
+    roster_s = time.perf_counter() - began
     workspace.close()
     conn = sqlite3.connect(db)
-    start = time.perf_counter()
+    began = time.perf_counter()
     rows = conn.execute(
         "SELECT p.id, p.birth_date, p.assessed_fen, e.status,"
         " (SELECT group_concat(category, ';') FROM special_group s WHERE s.person_id = p.id)"
@@ -65,7 +65,7 @@ def quote_figures(db: Path, rng: random.Random, n: int = 20000) -> dict[str, Any
         " ORDER BY p.id"
     )
     read = sum(1 for _ in rows)
-    bare_roster_s = time.perf_counter() - start
+    bare_roster_s = time.perf_counter() - began
     conn.close()
     assert read == totals.people
     return {
