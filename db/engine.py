@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -18,6 +18,9 @@ class DatabaseError(Exception):
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver must not open transactions on its own: it would leave a read-then-write
+    # outside any transaction. SQLAlchemy's "begin" event below opens them instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets the GUI read while a worker writes; FULL makes every commit survive power loss.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -30,6 +33,16 @@ def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+IMMEDIATE = "sqlite_begin_immediate"  # execution option: take the write lock at BEGIN
+
+
+def _begin(conn: Connection) -> None:
+    # A writer takes the lock up front (BEGIN IMMEDIATE), so what it read cannot change before
+    # it writes, and two writers never deadlock on a lock upgrade.
+    immediate = conn.get_execution_options().get(IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def make_engine(path: Path | str) -> Engine:
     """An engine on the SQLite file at `path` (":memory:" in tests), with pragmas per connection."""
     if str(path) == ":memory:":
@@ -38,11 +51,20 @@ def make_engine(path: Path | str) -> Engine:
     else:
         engine = create_engine(f"sqlite:///{Path(path)}")
     event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Session]:
+    """A session in a write transaction (BEGIN IMMEDIATE), committed durably on success."""
+    with engine.connect().execution_options(**{IMMEDIATE: True}) as conn:
+        with Session(bind=conn) as session, session.begin():
+            yield session
 
 
 @contextmanager

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -145,3 +148,93 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(1024))
+
+
+class Device(Base):
+    """This device: its identity, Ed25519 key pair and receipt-number prefix (one row)."""
+
+    __tablename__ = "device"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    private_key: Mapped[bytes] = mapped_column(LargeBinary(64))
+    receipt_prefix: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LedgerEvent(Base):
+    """One business fact, signed and hash-chained; the outbox for sync. Append-only."""
+
+    __tablename__ = "ledger_event"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[str] = mapped_column(String(32))  # UTC ISO text: part of the signed bytes
+    body: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    signature: Mapped[str] = mapped_column(String(128))
+
+
+class Payment(Base):
+    """A receipt: one household's payment, numbered without gaps. Append-only."""
+
+    __tablename__ = "payment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)  # the device's receipt sequence
+    receipt_no: Mapped[str] = mapped_column(String(24), unique=True)
+    device_id: Mapped[str] = mapped_column(String(32))
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    payer_name: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(64), default="")
+    total_fen: Mapped[int] = mapped_column(Integer)
+    tendered_fen: Mapped[int | None] = mapped_column(Integer)  # cash handed over
+    paid_on: Mapped[date] = mapped_column(Date)  # the business date
+    created_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
+    agent: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(64))  # the policy key the amounts came from
+    event_id: Mapped[str] = mapped_column(ForeignKey("ledger_event.event_id"))
+    lines: Mapped[list[PaymentLine]] = relationship(order_by="PaymentLine.id")
+
+
+class PaymentLine(Base):
+    """One person on a receipt, with the quote that was charged. Append-only."""
+
+    __tablename__ = "payment_line"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str] = mapped_column(String(32))
+    benefit_year: Mapped[int] = mapped_column(Integer)
+    standard_fen: Mapped[int] = mapped_column(Integer)
+    subsidy_fen: Mapped[int] = mapped_column(Integer)
+    subsidy_mode: Mapped[str | None] = mapped_column(String(16))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    reimbursed_later_fen: Mapped[int] = mapped_column(Integer)
+    tier: Mapped[str | None] = mapped_column(String(64))
+    benefit_start: Mapped[date] = mapped_column(Date)
+    benefit_end: Mapped[date] = mapped_column(Date)
+
+
+class ReceiptVoid(Base):
+    """A void (作废): the receipt stays in the sequence, marked. Append-only."""
+
+    __tablename__ = "receipt_void"
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    voided_at: Mapped[datetime] = mapped_column(DateTime)
+    agent: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(ForeignKey("ledger_event.event_id"))
+
+
+class ReceiptPrint(Base):
+    """Each time a receipt was printed; copies after the first are reprints (重打)."""
+
+    __tablename__ = "receipt_print"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
+    copy_no: Mapped[int] = mapped_column(Integer)  # 0 original, N the Nth reprint
+    printed_at: Mapped[datetime] = mapped_column(DateTime)
+    target: Mapped[str] = mapped_column(String(32))  # pdf, escpos, system printer ...
