@@ -62,9 +62,12 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def writing(engine: Engine) -> Iterator[Session]:
     """A session in a write transaction (BEGIN IMMEDIATE), committed durably on success."""
-    with engine.connect().execution_options(**{IMMEDIATE: True}) as conn:
-        with Session(bind=conn) as session, session.begin():
-            yield session
+    with (
+        engine.connect().execution_options(**{IMMEDIATE: True}) as conn,
+        Session(bind=conn) as session,
+        session.begin(),
+    ):
+        yield session
 
 
 @contextmanager
