@@ -1,4 +1,4 @@
-"""What a receipt shows, built from the stored payment (never from a screen): the printing contract."""
+"""What a receipt shows, built from the stored payment (never from a screen): for printing."""
 
 from __future__ import annotations
 

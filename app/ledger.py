@@ -1,0 +1,101 @@
+"""The append-only ledger: every business fact an event, hash-chained and signed by the device."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.keys import sign, verify
+from db.models import Device, LedgerEvent
+
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> str:
+    """The one JSON text of a value: sorted keys, no spaces, UTF-8 as is."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _digest(
+    prev_hash: str, seq: int, event_id: str, device: str, kind: str, at: str, body: str
+) -> str:
+    header = canonical({"seq": seq, "event_id": event_id, "device": device, "kind": kind, "at": at})
+    return hashlib.sha256(f"{prev_hash}\n{header}\n{body}".encode()).hexdigest()
+
+
+def append(session: Session, device: Device, kind: str, body: dict[str, Any]) -> LedgerEvent:
+    """Add an event after the last one, in the caller's (write) transaction."""
+    last = session.execute(
+        select(LedgerEvent.seq, LedgerEvent.hash).order_by(LedgerEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    event_id = str(uuid.uuid4())
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    text = canonical(body)
+    digest = _digest(prev_hash, seq, event_id, device.id, kind, at, text)
+    event = LedgerEvent(
+        seq=seq,
+        event_id=event_id,
+        device_id=device.id,
+        kind=kind,
+        created_at=at,
+        body=text,
+        prev_hash=prev_hash,
+        hash=digest,
+        signature=sign(device, digest.encode()).hex(),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    events: int
+    valid: bool
+    first_bad: int | None = None  # the seq of the first event that fails
+    problem: str = ""
+
+
+def _problem(event: LedgerEvent, expected: int, prev_hash: str, keys: dict[str, bytes]) -> str:
+    """Why this event breaks the chain, or "" when it holds."""
+    if event.seq != expected:
+        return f"序号不连续：应为{expected}"
+    if event.prev_hash != prev_hash:
+        return "与前一事件的链接断开"
+    digest = _digest(
+        prev_hash, event.seq, event.event_id, event.device_id, event.kind, event.created_at,
+        event.body,
+    )  # fmt: skip
+    if digest != event.hash:
+        return "内容与其哈希不符（事件被改动）"
+    key = keys.get(event.device_id)
+    if key is None or not verify(key, digest.encode(), bytes.fromhex(event.signature)):
+        return "签名无效"
+    return ""
+
+
+def verify_chain(session: Session, public_keys: dict[str, bytes]) -> ChainReport:
+    """Check every event in order: sequence, link to the previous hash, own hash, signature."""
+    prev_hash, count = GENESIS, 0
+    for event in session.scalars(select(LedgerEvent).order_by(LedgerEvent.seq)):
+        count += 1
+        problem = _problem(event, count, prev_hash, public_keys)
+        if problem:
+            return ChainReport(
+                count, False, event.seq, f"第{event.seq}号事件（{event.kind}）{problem}"
+            )
+        prev_hash = event.hash
+    return ChainReport(count, True)
+
+
+def body_of(event: LedgerEvent) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(event.body)
+    return value
