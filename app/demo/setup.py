@@ -66,6 +66,7 @@ def init_demo(
         set_setting(session, BUSINESS_DATE_KEY, county.business_date.isoformat())
         set_setting(session, DEMO_KEY, county.key)
         set_setting(session, REGION_KEY, county.policy)
+        set_setting(session, "agent_name", "演示代收员")
     importer = RosterImporter(
         db.engine.begin, today=county.business_date, benefit_year=county.benefit_year
     )

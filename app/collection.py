@@ -1,0 +1,424 @@
+"""Collecting at the counter: quote a household, record its payment durably, void, reprint."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from app import ledger
+from app.identity import mask
+from app.keys import ensure_device, sign
+from app.policy import Policy, Quote, quote
+from app.quoting import person_facts
+from app.receipt_codes import ReceiptCode, encode
+from app.receipt_numbers import format_receipt_no, parse_receipt_no
+from app.receipt_view import METHOD_LABELS, ReceiptLine, ReceiptView
+from app.settings import get_setting
+from db.database import Database
+from db.engine import writing
+from db.models import (
+    County,
+    Device,
+    Enrolment,
+    Household,
+    LedgerEvent,
+    Payment,
+    PaymentLine,
+    Person,
+    ReceiptPrint,
+    ReceiptVoid,
+    Township,
+    Village,
+)
+
+AGENT_KEY = "agent_name"
+DEFAULT_AGENT = "代收员"
+MAX_REFERENCE = 64
+
+
+class CollectionError(Exception):
+    """A payment, void or reprint that cannot be done; str() is the Chinese message, and
+    nothing has been written."""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberQuote:
+    person_id: int
+    name: str
+    masked_id: str
+    quote: Quote
+    receipt_no: str | None  # the receipt that paid this person for the year, if any
+
+    @property
+    def payable(self) -> bool:
+        return self.quote.due and self.receipt_no is None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedPayment:
+    receipt_no: str
+    total_fen: int
+    change_fen: int
+    lines: tuple[tuple[str, int], ...]  # (name, amount in fen)
+
+
+def agent_name(session: Session) -> str:
+    return get_setting(session, AGENT_KEY) or DEFAULT_AGENT
+
+
+def paid_receipts(session: Session, person_ids: Sequence[int], year: int) -> dict[int, str]:
+    """The receipt (not voided) that paid each of these people for the year."""
+    rows = session.execute(
+        select(PaymentLine.person_id, Payment.receipt_no)
+        .join(Payment, Payment.id == PaymentLine.payment_id)
+        .outerjoin(ReceiptVoid, ReceiptVoid.payment_id == Payment.id)
+        .where(
+            PaymentLine.person_id.in_(person_ids),
+            PaymentLine.benefit_year == year,
+            ReceiptVoid.payment_id.is_(None),
+        )
+    )
+    return {person_id: receipt_no for person_id, receipt_no in rows}
+
+
+def quote_household(
+    session: Session, household_id: int, policy: Policy, paid_on: date
+) -> list[MemberQuote]:
+    """Every member with what they owe today, head first; paid members carry their receipt."""
+    members = session.execute(
+        select(Person.id, Person.name, Person.id_number)
+        .where(Person.household_id == household_id)
+        .order_by(Person.relation, Person.birth_date)
+    ).all()
+    paid = paid_receipts(session, [m.id for m in members], policy.benefit_year)
+    return [
+        MemberQuote(
+            pid,
+            name,
+            mask(number),
+            quote(person_facts(session, pid, policy.benefit_year), policy, paid_on),
+            paid.get(pid),
+        )
+        for pid, name, number in members
+    ]
+
+
+def _check_method(method: str, reference: str) -> str:
+    if method not in METHOD_LABELS:
+        raise CollectionError(f"未知的缴费方式“{method}”，应为 {'、'.join(METHOD_LABELS)}")
+    reference = reference.strip()
+    if method != "cash" and not reference:
+        raise CollectionError(f"{METHOD_LABELS[method]}缴费须填写交易单号（参考号）")
+    if len(reference) > MAX_REFERENCE:
+        raise CollectionError(f"交易单号过长（最多{MAX_REFERENCE}个字符）")
+    return reference
+
+
+def _disk_full(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "disk is full" in text or "disk i/o error" in text
+
+
+def record_payment(
+    db: Database,
+    policy: Policy,
+    household_id: int,
+    person_ids: Sequence[int],
+    *,
+    method: str,
+    paid_on: date,
+    reference: str = "",
+    tendered_fen: int | None = None,
+) -> RecordedPayment:
+    """Write the payment, its lines, its receipt number and its ledger event in one
+    transaction, committed durably (synchronous=FULL) before anything prints."""
+    if not person_ids:
+        raise CollectionError("请至少勾选一位缴费人员")
+    if len(set(person_ids)) != len(person_ids):
+        raise CollectionError("同一人不能在一张收据上出现两次")
+    reference = _check_method(method, reference)
+    try:
+        with writing(db.engine) as session:
+            recorded = _record(
+                session, policy, household_id, list(person_ids), method, reference,
+                tendered_fen, paid_on,
+            )  # fmt: skip
+    except OperationalError as exc:
+        if _disk_full(exc):
+            raise CollectionError("磁盘已满，本次缴费未记录。请清理磁盘空间后重试。") from exc
+        raise
+    except sqlite3.OperationalError as exc:  # raised by the driver outside SQLAlchemy
+        if _disk_full(exc):
+            raise CollectionError("磁盘已满，本次缴费未记录。请清理磁盘空间后重试。") from exc
+        raise
+    return recorded
+
+
+def _record(
+    session: Session,
+    policy: Policy,
+    household_id: int,
+    person_ids: list[int],
+    method: str,
+    reference: str,
+    tendered_fen: int | None,
+    paid_on: date,
+) -> RecordedPayment:
+    household = session.get(Household, household_id)
+    if household is None:
+        raise CollectionError("找不到该户")
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+    for pid in person_ids:
+        person = people.get(pid)
+        if person is None:
+            raise CollectionError(f"找不到编号为 {pid} 的人员")
+        if person.household_id != household_id:
+            raise CollectionError(
+                f"{person.name} 不是本户（户号{household.number}）成员，请分户缴费"
+            )
+    paid = paid_receipts(session, person_ids, policy.benefit_year)
+    quotes: list[tuple[Person, Quote]] = []
+    for pid in person_ids:
+        person = people[pid]
+        if pid in paid:
+            raise CollectionError(f"{person.name} 本年度已缴费（收据号 {paid[pid]}），不能重复收费")
+        answer = quote(person_facts(session, pid, policy.benefit_year), policy, paid_on)
+        if not answer.due:
+            raise CollectionError(f"{person.name} 不需缴费：{answer.explanation}")
+        quotes.append((person, answer))
+    total = sum(q.due_now_fen for _, q in quotes)
+    change = 0
+    if method == "cash":
+        if tendered_fen is None:
+            tendered_fen = total
+        if tendered_fen < total:
+            raise CollectionError(
+                f"实收现金{tendered_fen / 100:.2f}元少于应收{total / 100:.2f}元，本次缴费未记录"
+            )
+        change = tendered_fen - total
+    elif tendered_fen is not None:
+        raise CollectionError("非现金缴费不填实收现金")
+
+    device = ensure_device(session)
+    seq = (session.scalar(select(func.max(Payment.seq))) or 0) + 1
+    receipt_no = format_receipt_no(device.receipt_prefix, seq)
+    agent = agent_name(session)
+    head = next((p for p, _ in quotes if p.relation == "02"), quotes[0][0])
+    lines = [
+        {
+            "person_id": person.id,
+            "name": person.name,
+            "id_number": person.id_number,
+            "benefit_year": policy.benefit_year,
+            "standard_fen": q.standard_fen,
+            "subsidy_fen": q.subsidy_fen,
+            "subsidy_mode": q.subsidy_mode,
+            "amount_fen": q.due_now_fen,
+            "reimbursed_later_fen": q.reimbursed_later_fen,
+            "tier": q.tier,
+            "benefit_start": q.benefit_start.isoformat() if q.benefit_start else None,
+            "benefit_end": q.benefit_end.isoformat() if q.benefit_end else None,
+        }
+        for person, q in quotes
+    ]
+    body = {
+        "receipt_no": receipt_no,
+        "household": household.number,
+        "village": household.village_code,
+        "payer": head.name,
+        "method": method,
+        "reference": reference,
+        "total_fen": total,
+        "tendered_fen": tendered_fen,
+        "paid_on": paid_on.isoformat(),
+        "agent": agent,
+        "region": policy.key,
+        "lines": lines,
+    }
+    event = ledger.append(session, device, "payment", body)
+    payment = Payment(
+        seq=seq,
+        receipt_no=receipt_no,
+        device_id=device.id,
+        household_id=household_id,
+        payer_name=head.name,
+        method=method,
+        reference=reference,
+        total_fen=total,
+        tendered_fen=tendered_fen,
+        paid_on=paid_on,
+        created_at=datetime.now(UTC).replace(tzinfo=None),
+        agent=agent,
+        region=policy.key,
+        event_id=event.event_id,
+    )
+    session.add(payment)
+    session.flush()
+    for person, q in quotes:
+        session.add(
+            PaymentLine(
+                payment_id=payment.id,
+                person_id=person.id,
+                name=person.name,
+                id_number=person.id_number,
+                benefit_year=policy.benefit_year,
+                standard_fen=q.standard_fen,
+                subsidy_fen=q.subsidy_fen,
+                subsidy_mode=q.subsidy_mode,
+                amount_fen=q.due_now_fen,
+                reimbursed_later_fen=q.reimbursed_later_fen,
+                tier=q.tier,
+                benefit_start=q.benefit_start,
+                benefit_end=q.benefit_end,
+            )
+        )
+        _set_status(session, person.id, policy.benefit_year, "paid_here")
+    session.flush()
+    return RecordedPayment(
+        receipt_no, total, change, tuple((p.name, q.due_now_fen) for p, q in quotes)
+    )
+
+
+def _set_status(session: Session, person_id: int, year: int, status: str) -> None:
+    row = session.get(Enrolment, (person_id, year))
+    if row is None:
+        session.add(Enrolment(person_id=person_id, benefit_year=year, status=status, note=""))
+    else:
+        row.status = status
+
+
+def _payment(session: Session, receipt_no: str) -> Payment:
+    prefix, seq = parse_receipt_no(receipt_no)
+    payment = session.scalar(select(Payment).where(Payment.seq == seq))
+    if payment is None or not payment.receipt_no.startswith(prefix):
+        raise CollectionError(f"本设备没有收据 {receipt_no}")
+    return payment
+
+
+def remitted_receipts(session: Session) -> set[str]:
+    """Receipts covered by a remittance event (上解): they can no longer be voided."""
+    covered: set[str] = set()
+    for event in session.scalars(select(LedgerEvent).where(LedgerEvent.kind == "remittance")):
+        covered.update(ledger.body_of(event).get("receipts", []))
+    return covered
+
+
+def void_receipt(db: Database, receipt_no: str, reason: str) -> None:
+    """Void (作废) a receipt that has not been remitted; it stays in the sequence, marked."""
+    reason = reason.strip()
+    if not reason:
+        raise CollectionError("作废须填写原因")
+    with writing(db.engine) as session:
+        payment = _payment(session, receipt_no)
+        if session.get(ReceiptVoid, payment.id) is not None:
+            raise CollectionError(f"收据 {payment.receipt_no} 已作废")
+        if payment.receipt_no in remitted_receipts(session):
+            raise CollectionError(
+                f"收据 {payment.receipt_no} 的款项已上解，不能作废；"
+                "如需退费，请向县医保局提交退费申请"
+            )
+        device = ensure_device(session)
+        agent = agent_name(session)
+        event = ledger.append(
+            session, device, "void",
+            {"receipt_no": payment.receipt_no, "reason": reason, "agent": agent},
+        )  # fmt: skip
+        session.add(
+            ReceiptVoid(
+                payment_id=payment.id,
+                reason=reason,
+                voided_at=datetime.now(UTC).replace(tzinfo=None),
+                agent=agent,
+                event_id=event.event_id,
+            )
+        )
+        for line in payment.lines:
+            row = session.get(Enrolment, (line.person_id, line.benefit_year))
+            if row is not None and row.status == "paid_here":
+                row.status = "due"
+
+
+def record_print(db: Database, receipt_no: str, target: str) -> int:
+    """Count a print of the receipt; returns its copy number (0 the original, N a reprint)."""
+    with writing(db.engine) as session:
+        payment = _payment(session, receipt_no)
+        copies = session.scalar(
+            select(func.count())
+            .select_from(ReceiptPrint)
+            .where(ReceiptPrint.payment_id == payment.id)
+        )
+        copy_no = int(copies or 0)
+        session.add(
+            ReceiptPrint(
+                payment_id=payment.id,
+                copy_no=copy_no,
+                printed_at=datetime.now(UTC).replace(tzinfo=None),
+                target=target,
+            )
+        )
+    return copy_no
+
+
+def receipt_code(payment: Payment, device: Device) -> str:
+    """The QR text: Ed25519 signatures are deterministic, so a reprint carries the same code."""
+    code = ReceiptCode(
+        payment.receipt_no,
+        payment.paid_on.isoformat(),
+        payment.total_fen,
+        tuple((line.name, mask(line.id_number), line.amount_fen) for line in payment.lines),
+        device.id,
+    )
+    return encode(code, sign(device, code.payload()))
+
+
+def receipt_view(session: Session, receipt_no: str, copy_no: int = 0) -> ReceiptView:
+    """Everything the receipt prints, read back from the stored payment."""
+    payment = _payment(session, receipt_no)
+    device = session.get(Device, payment.device_id)
+    if device is None:
+        raise CollectionError(f"收据 {receipt_no} 不是本设备开具的，无法重打")
+    place = session.execute(
+        select(Household.number, Village.name, Township.name, County.name)
+        .join(Village, Household.village_code == Village.code)
+        .join(Township, Village.township_code == Township.code)
+        .join(County, Township.county_code == County.code)
+        .where(Household.id == payment.household_id)
+    ).one()
+    void = session.get(ReceiptVoid, payment.id)
+    issued = payment.created_at.replace(tzinfo=UTC).astimezone()
+    return ReceiptView(
+        receipt_no=payment.receipt_no,
+        issued_at=issued.replace(tzinfo=None),
+        county=place[3],
+        township=place[2],
+        village=place[1],
+        household_no=place[0],
+        payer=payment.payer_name,
+        lines=tuple(
+            ReceiptLine(
+                name=line.name,
+                masked_id=mask(line.id_number),
+                benefit_year=line.benefit_year,
+                standard_fen=line.standard_fen,
+                subsidy_fen=line.subsidy_fen,
+                amount_fen=line.amount_fen,
+                reimbursed_later_fen=line.reimbursed_later_fen,
+            )
+            for line in payment.lines
+        ),
+        total_fen=payment.total_fen,
+        method=payment.method,
+        reference=payment.reference,
+        agent=payment.agent,
+        device_id=payment.device_id,
+        qr_text=receipt_code(payment, device),
+        reprint=copy_no,
+        voided=void is not None,
+        void_reason=void.reason if void else "",
+    )
