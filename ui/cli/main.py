@@ -22,7 +22,7 @@ from app.roster.reader import RosterFileError
 from app.roster.search import HouseholdMatch, find_households
 from app.roster.stats import roster_stats
 from db.engine import DatabaseError
-from ui.cli import policy
+from ui.cli import collect, policy
 from ui.cli.common import (
     CommandError,
     Parser,
@@ -44,6 +44,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     QuoteError,
     MoneyError,
     CommandError,
+    *collect.USER_ERRORS,
 )
 
 log = logging.getLogger("vcollect")
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     today.set_defaults(handler=cmd_settings_today)
 
     policy.add_commands(groups, common, Parser)
+    collect.add_commands(groups, common, Parser)
     region = settings_cmds.add_parser("region", help="查看或设定本设备的地区政策", parents=[common])
     region.add_argument("region", nargs="?", help="如 lengshi-2024；不给则只显示")
     region.set_defaults(handler=cmd_settings_region)
