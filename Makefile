@@ -10,7 +10,7 @@ DB_ARG := $(if $(DB),--db $(DB),)
 SYSTEM_PACKAGES := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
 	libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxrender1 \
-	poppler-utils xvfb
+	poppler-utils xvfb zbar-tools
 
 .PHONY: run test lint typecheck importlint pytest bench sysdeps translations clean
 

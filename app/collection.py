@@ -334,6 +334,15 @@ def void_receipt(db: Database, receipt_no: str, reason: str) -> None:
                 row.status = "due"
 
 
+def print_count(session: Session, receipt_no: str) -> int:
+    """How many times the receipt has been printed (0: never)."""
+    payment = _payment(session, receipt_no)
+    count = session.scalar(
+        select(func.count()).select_from(ReceiptPrint).where(ReceiptPrint.payment_id == payment.id)
+    )
+    return int(count or 0)
+
+
 def record_print(db: Database, receipt_no: str, target: str) -> int:
     """Count a print of the receipt; returns its copy number (0 the original, N a reprint)."""
     with writing(db.engine) as session:
@@ -381,10 +390,11 @@ def receipt_view(session: Session, receipt_no: str, copy_no: int = 0) -> Receipt
         .where(Household.id == payment.household_id)
     ).one()
     void = session.get(ReceiptVoid, payment.id)
-    issued = payment.created_at.replace(tzinfo=UTC).astimezone()
+    # The business date (fixed in training and the demo) with the local time of recording.
+    clock = payment.created_at.replace(tzinfo=UTC).astimezone().time().replace(tzinfo=None)
     return ReceiptView(
         receipt_no=payment.receipt_no,
-        issued_at=issued.replace(tzinfo=None),
+        issued_at=datetime.combine(payment.paid_on, clock),
         county=place[3],
         township=place[2],
         village=place[1],

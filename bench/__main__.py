@@ -20,6 +20,8 @@ from bench import baseline
 from bench.lookups import lookup_figures
 from bench.payments import payment_figures
 from bench.quotes import quote_figures
+from bench.receipts import print_rows as receipt_rows
+from bench.receipts import receipt_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -162,6 +164,8 @@ def main() -> int:
         results["lookup"] = lookup_figures(roster_db, args.queries, random.Random(7))
         results["quote"] = quote_figures(roster_db, random.Random(11))
         print(f"quote: {results['quote']}")
+        results["receipts"] = receipt_figures()
+        print(f"receipts: {results['receipts']}")
         demo_db = work / "demo.db"
         subprocess.run(
             [sys.executable, "-m", "ui.cli.main", "demo", "init", "--db", str(demo_db)],
@@ -236,6 +240,8 @@ def print_table(results: dict[str, Any]) -> None:
                 "<= 2000 ms",
             )
         )
+    if "receipts" in results:
+        rows += receipt_rows(results["receipts"])
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     print()
     for i, row in enumerate(rows):

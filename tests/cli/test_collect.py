@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,30 @@ def test_receipt_verify_rejects_junk(
 ) -> None:
     code, out, _ = run(capsys, "receipt", "verify", "hello", "--json", "--db", str(demo_db_path))
     assert code == 1 and json.loads(out) == {"valid": False, "reason": "这不是本系统的收据二维码"}
+
+
+def test_receipt_render_prints_then_counts_reprints(
+    capsys: pytest.CaptureFixture[str], demo_db_path: Path, tmp_path: Path
+) -> None:
+    db = str(demo_db_path)
+    members = due_members(capsys, db)
+    _, out, _ = run(capsys, "pay", "--member", members[0], "--json", "--db", db)
+    receipt_no = json.loads(out)["receipt_no"]
+    first, again = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert run(capsys, "receipt", "render", receipt_no, "--out", str(first), "--db", db)[0] == 0
+    code, _, err = run(capsys, "receipt", "render", receipt_no, "--out", str(again), "--db", db)
+    assert code == 1 and "--reprint" in err and not again.exists()
+    code, out, _ = run(
+        capsys, "receipt", "render", receipt_no, "--out", str(again), "--reprint", "--json",
+        "--db", db,
+    )  # fmt: skip
+    assert json.loads(out)["copy"] == 1
+    text = subprocess.run(["pdftotext", str(again), "-"], capture_output=True, text=True).stdout
+    assert receipt_no in text and "重打 (第1次)" in text and "2023-10-15" in text
+    assert members[0] not in text  # the full ID never appears on the receipt
+    escpos = tmp_path / "r.bin"
+    code, _, _ = run(
+        capsys, "receipt", "render", receipt_no, "--format", "escpos", "--out", str(escpos),
+        "--reprint", "--db", db,
+    )  # fmt: skip
+    assert code == 0 and escpos.read_bytes().startswith(b"\x1b@")

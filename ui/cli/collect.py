@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from app.audit import verify_books
 from app.clock import parse_day
-from app.collection import CollectionError, record_payment, void_receipt
+from app.collection import (
+    CollectionError,
+    print_count,
+    receipt_view,
+    record_payment,
+    record_print,
+    void_receipt,
+)
 from app.identity import normalize
 from app.money import yuan, yuan_to_fen
 from app.receipt_codes import CodeError, verify_code
 from app.receipt_view import METHOD_LABELS
 from db.models import Device, Person
+from printing.receipt_escpos import render_escpos
+from printing.receipt_pdf import render_pdf
 from ui.cli.common import CommandError, emit
 from ui.cli.common import workspace as workspace_for
 
@@ -37,6 +47,16 @@ def add_commands(
     verify = cmds.add_parser("verify", help="核验收据二维码内容", parents=[common])
     verify.add_argument("text")
     verify.set_defaults(handler=cmd_receipt_verify)
+    render = cmds.add_parser("render", help="输出收据（PDF 或 ESC/POS 字节）", parents=[common])
+    render.add_argument("receipt_no")
+    render.add_argument("--format", choices=["pdf", "escpos"], default="pdf")
+    render.add_argument("--paper", choices=["58", "80", "a5"], default="58")
+    render.add_argument(
+        "--qr", choices=["native", "image"], default="native", help="ESC/POS 二维码方式"
+    )
+    render.add_argument("--out", required=True, type=Path, help="输出文件")
+    render.add_argument("--reprint", action="store_true", help="作为重打（计入重打次数）")
+    render.set_defaults(handler=cmd_receipt_render)
     void = cmds.add_parser("void", help="作废未上解的收据", parents=[common])
     void.add_argument("receipt_no")
     void.add_argument("--reason", required=True)
@@ -112,6 +132,46 @@ def cmd_receipt_verify(args: argparse.Namespace) -> int:
     lines = [f"有效：收据 {code.receipt_no}，{code.date}，合计 {yuan(code.total_fen)} 元"]
     lines += [f"  {n}\t{i}\t{yuan(a)} 元" for n, i, a in code.persons]
     emit(args, data, "\n".join(lines))
+    return 0
+
+
+def cmd_receipt_render(args: argparse.Namespace) -> int:
+    if args.format == "escpos" and args.paper == "a5":
+        raise CommandError("ESC/POS 只支持 58 或 80 毫米纸")
+    workspace = workspace_for(args)
+    try:
+        with workspace.db.sessions() as session:
+            printed = print_count(session, args.receipt_no)
+        if printed and not args.reprint:
+            raise CommandError(f"收据已打印过 {printed} 次，请加 --reprint 打印副本（重打）")
+        # Rendering to a file is printing it: the first is the original, later ones 重打.
+        copy_no = record_print(workspace.db, args.receipt_no, f"{args.format}-file")
+        with workspace.db.sessions() as session:
+            view = receipt_view(session, args.receipt_no, copy_no)
+    finally:
+        workspace.close()
+    if args.format == "pdf":
+        data = render_pdf(view, args.paper)
+    else:
+        data = render_escpos(view, args.paper, qr=args.qr)
+    try:
+        args.out.write_bytes(data)
+    except OSError as exc:
+        raise CommandError(
+            f"无法写入 {args.out}：{exc.strerror}。缴费已记录，可稍后重打。"
+        ) from None
+    data_json = {
+        "receipt_no": view.receipt_no,
+        "copy": copy_no,
+        "bytes": len(data),
+        "out": str(args.out),
+    }
+    emit(
+        args,
+        data_json,
+        f"已输出收据 {view.receipt_no} 到 {args.out}"
+        + (f"（重打第{copy_no}次）" if copy_no else ""),
+    )
     return 0
 
 
