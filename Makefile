@@ -63,7 +63,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
 
 translations: $(VENV)/.installed-dev
-	$(BIN)/pyside6-lupdate $$(find ui/desktop -name '*.py') -ts ui/desktop/i18n/zh_CN.ts
+	$(BIN)/pyside6-lupdate $$(find ui/desktop -name '*.py') -ts ui/desktop/i18n/zh_CN.ts -source-language en -target-language zh_CN -no-obsolete -locations none
 	$(BIN)/pyside6-lrelease ui/desktop/i18n/zh_CN.ts -qm ui/desktop/i18n/zh_CN.qm
 
 clean:

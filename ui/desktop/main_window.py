@@ -1,7 +1,8 @@
-"""The main window: search a household as you type, see its members, import a roster."""
+"""The main window: search a household as you type, collect at the desk, receipts, import."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal, Slot
@@ -18,16 +19,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.collection import RecordedPayment
+from app.money import format_yuan
 from app.roster.importer import ImportReport
 from app.roster.search import DEFAULT_LIMIT, HouseholdMatch, find_households
 from app.workspace import Workspace
+from printing.targets import Printed
+from ui.desktop.desk import CollectDesk
 from ui.desktop.importing import RosterImport
-from ui.desktop.models import HouseholdTableModel, MemberTableModel
+from ui.desktop.models import HouseholdTableModel
+from ui.desktop.printer import ReceiptPrinter, where_text
+from ui.desktop.printer_settings import PrinterSettingsDialog
+from ui.desktop.receipts import ReceiptsDialog
 from ui.desktop.search_box import SearchBox
 from ui.desktop.tasks import TaskRunner
 
 # Long enough that a burst of typed digits makes one query, short enough to feel instant.
 SEARCH_DELAY_MS = 150
+# A search this fast runs on every keystroke: results follow the typing with no wait at all.
+# Slower ones (a huge roster on an old laptop) fall back to the debounce above.
+INSTANT_SEARCH_MS = 25.0
 SEARCH_POINT_SIZE = 20
 STATUS_MESSAGE_MS = 15_000
 PREFERRED_SIZE = QSize(1280, 760)
@@ -35,7 +46,7 @@ ROW_HEIGHT = 1.7  # times the font's line height
 CELL_PADDING = 8  # px either side of a cell's text
 
 
-def _table(model: HouseholdTableModel | MemberTableModel) -> QTableView:
+def _table(model: HouseholdTableModel) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -64,6 +75,7 @@ class MainWindow(QMainWindow):
     searched = Signal(str, int)  # query, households found
     household_opened = Signal(object)  # HouseholdMatch
     import_finished = Signal(object)  # ImportReport, or None when the import failed
+    payment_recorded = Signal(object)  # RecordedPayment, after the desk was reset
 
     def __init__(
         self, workspace: Workspace, log_path: Path | None = None, parent: QWidget | None = None
@@ -72,7 +84,11 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.log_path = log_path
         self.runner = TaskRunner(self)
+        self.printer = ReceiptPrinter(workspace, self.runner, self)
+        self.printer.printed.connect(self._printed)
         self.current_import: RosterImport | None = None
+        self.receipts_dialog: ReceiptsDialog | None = None
+        self.last_receipt: str | None = None
         self._last_query: str | None = None
         self._last_dir = Path.home()
 
@@ -131,12 +147,12 @@ class MainWindow(QMainWindow):
         self.households_label = QLabel(self.tr("&Households"))
         self.households_label.setBuddy(self.household_view)
 
-        self.members = MemberTableModel(self)
-        self.member_view = _table(self.members)
-        self.member_view.setObjectName("members")
-        self.members_label = QLabel()
-        self.members_label.setBuddy(self.member_view)
-        self._show_members(None)
+        self.desk = CollectDesk(self.workspace, self.runner, self.log_path)
+        self.desk.paid.connect(self._paid)
+        # The desk's table is the members table the search fills.
+        self.members = self.desk.model
+        self.member_view = self.desk.table
+        self.members_label = self.desk.title
 
     def _build_layout(self) -> None:
         left = QWidget()
@@ -144,16 +160,14 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.households_label)
         left_layout.addWidget(self.household_view)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.members_label)
-        right_layout.addWidget(self.member_view)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.desk)
+        # The desk holds the money and eight columns that must show without scrolling on a
+        # 1366-pixel laptop; the result list needs only the household number and the head.
         splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([PREFERRED_SIZE.width() // 3, 2 * PREFERRED_SIZE.width() // 3])
         splitter.setChildrenCollapsible(False)
 
         central = QWidget()
@@ -181,6 +195,21 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
+
+        self.receipts_menu = receipts_menu = self.menuBar().addMenu(self.tr("&Receipts"))
+        self.receipts_action = QAction(self.tr("Receipts of the &day…"), self)
+        self.receipts_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.receipts_action.triggered.connect(self.show_receipts)
+        receipts_menu.addAction(self.receipts_action)
+        self.reprint_last_action = QAction(self.tr("Reprint the &last receipt"), self)
+        self.reprint_last_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.reprint_last_action.setEnabled(False)
+        self.reprint_last_action.triggered.connect(self.reprint_last)
+        receipts_menu.addAction(self.reprint_last_action)
+        receipts_menu.addSeparator()
+        self.printer_action = QAction(self.tr("&Printer…"), self)
+        self.printer_action.triggered.connect(self.printer_settings)
+        receipts_menu.addAction(self.printer_action)
 
     def _build_status_bar(self) -> None:
         self.date_label = QLabel(
@@ -219,9 +248,12 @@ class MainWindow(QMainWindow):
 
     def _search(self, query: str) -> None:
         found: list[HouseholdMatch] = []
+        started = time.perf_counter()
         if query:
             with self.workspace.db.sessions() as session:
                 found = find_households(session, query, self.workspace.benefit_year)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self.search_timer.setInterval(0 if elapsed_ms <= INSTANT_SEARCH_MS else SEARCH_DELAY_MS)
         self.households.set_households(found)
         self._show_members(None)
         if len(found) == 1:
@@ -286,27 +318,13 @@ class MainWindow(QMainWindow):
         household = self.households.household(self.household_view.currentIndex().row())
         if household is None:
             return
-        self._show_members(household)
-        self.member_view.setFocus()
-        self.member_view.selectRow(0)
+        if household is not self.desk.household:
+            self._show_members(household)
+        self.desk.focus_members()
         self.household_opened.emit(household)
 
     def _show_members(self, household: HouseholdMatch | None) -> None:
-        if household is None:
-            self.members.set_members(())
-            self.members_label.setText(self.tr("&Members"))
-            return
-        self.members.set_members(household.members)
-        self.members_label.setText(
-            self.tr(
-                "&Members of household {number} · {township} {village} · {count} people"
-            ).format(
-                number=household.number,
-                township=household.township_name,
-                village=household.village_name,
-                count=len(household.members),
-            )
-        )
+        self.desk.show_household(household)
 
     @Slot()
     def focus_search(self) -> None:
@@ -316,6 +334,83 @@ class MainWindow(QMainWindow):
             return
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
+
+    def ready_for_next(self) -> None:
+        """After a payment: empty search, empty desk, the cursor in the search box."""
+        self.search_box.clear()
+        self.search_timer.stop()  # the clear's own search would only empty what is empty
+        self._last_query = ""
+        self.households.set_households(())
+        self._show_members(None)
+        self._show_hint()
+        self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- collecting and receipts --------------------------------------------------------
+
+    @Slot(object)
+    def _paid(self, payment: RecordedPayment) -> None:
+        self.last_receipt = payment.receipt_no
+        self.reprint_last_action.setEnabled(True)
+        text = self.tr("Receipt {receipt} recorded: {total}, {count} people").format(
+            receipt=payment.receipt_no,
+            total=format_yuan(payment.total_fen),
+            count=len(payment.lines),
+        )
+        if payment.change_fen:
+            text += self.tr(", change {change}").format(change=format_yuan(payment.change_fen))
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+        # Recorded and committed; the print is queued behind it on the same worker.
+        self.printer.print_receipt(payment.receipt_no)
+        self.ready_for_next()
+        self.payment_recorded.emit(payment)
+
+    @Slot(object)
+    def _printed(self, printed: Printed) -> None:
+        if printed.copy_no:
+            text = self.tr("Receipt {receipt} reprinted (copy {copy}) to {where}")
+        else:
+            text = self.tr("Receipt {receipt} printed to {where}")
+        where = where_text(printed)
+        self.statusBar().showMessage(
+            text.format(receipt=printed.receipt_no, copy=printed.copy_no, where=where),
+            STATUS_MESSAGE_MS,
+        )
+
+    @Slot()
+    def reprint_last(self) -> None:
+        """Ctrl+P: the paper jammed, the villager wants another copy."""
+        if self.last_receipt is not None:
+            self.printer.print_receipt(self.last_receipt)
+
+    @Slot()
+    def show_receipts(self) -> ReceiptsDialog:
+        """收据 → the day's receipts (reprint, void)."""
+        dialog = ReceiptsDialog(self.workspace, self.runner, self.printer, self.log_path, self)
+        dialog.voided.connect(self._voided)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._receipts_closed)
+        self.receipts_dialog = dialog
+        dialog.open()
+        dialog.table.setFocus()
+        return dialog
+
+    @Slot()
+    def _receipts_closed(self) -> None:
+        self.receipts_dialog = None
+
+    @Slot(str)
+    def _voided(self, receipt_no: str) -> None:
+        self.statusBar().showMessage(
+            self.tr("Receipt {receipt} voided").format(receipt=receipt_no), STATUS_MESSAGE_MS
+        )
+        self.desk.refresh()  # its members may be due again
+
+    @Slot()
+    def printer_settings(self) -> PrinterSettingsDialog:
+        dialog = PrinterSettingsDialog(self.workspace, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # --- import ---------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -10,16 +11,20 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from app.collection import MemberQuote
+from app.money import format_yuan
 from app.roster.search import HouseholdMatch, Member
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 # Statuses with nothing left to collect: greyed so the eye goes to the people who still owe.
 _SETTLED = frozenset({"paid_here", "paid_elsewhere", "employee", "deceased", "moved_away"})
-_GREY = QBrush(QColor(110, 110, 110))
+GREY = QBrush(QColor(110, 110, 110))
+_TICKED = QBrush(QColor(222, 242, 222))  # a pale green the eye finds without reading
 
 Row = TypeVar("Row")
 
@@ -118,31 +123,160 @@ class HouseholdTableModel(RowTableModel[HouseholdMatch]):
         return None
 
 
-class MemberTableModel(RowTableModel[Member]):
-    """One household's members as the counter shows them: never a full ID or a category."""
+@dataclass(frozen=True, slots=True)
+class DeskRow:
+    """One member at the desk: who they are and, when the policy could answer, their quote."""
 
-    NAME, ID_NUMBER, RELATION, STATUS, SUBSIDY = range(5)
+    member: Member
+    quote: MemberQuote | None
+
+    @property
+    def payable(self) -> bool:
+        return self.quote is not None and self.quote.payable
+
+
+class MemberTableModel(RowTableModel[DeskRow]):
+    """One household's members at the desk: what each owes this year, and who is ticked to pay.
+
+    Never a full ID or a special-group category: the quote's explanation, shown on hover,
+    already says "资助对象" for the categories that are health conditions (PIPL art. 28)."""
+
+    PAY, NAME, ID_NUMBER, RELATION, STATUS, STANDARD, SUBSIDY, DUE_NOW = range(8)
+    _AMOUNTS = frozenset({STANDARD, SUBSIDY, DUE_NOW})
+
+    ticked_changed = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(
             (
+                self.tr("Pay"),
                 self.tr("Name"),
                 self.tr("ID number"),
                 self.tr("Relation to head"),
-                self.tr("Enrolment status"),
+                self.tr("Status this year"),
+                self.tr("Standard"),
                 self.tr("Subsidy"),
+                self.tr("Due now"),
             ),
             parent,
         )
         self._bold = _bold()
+        self._ticked: set[int] = set()
+        # Short words for the status column; the quote's sentence is in the tooltip.
+        self._reasons = {
+            "due": self.tr("Due"),
+            "paid_here": self.tr("Paid here"),
+            "paid_elsewhere": self.tr("Paid elsewhere"),
+            "employee": self.tr("Employee insurance"),
+            "deceased": self.tr("Deceased"),
+            "moved_away": self.tr("Moved away"),
+            "before_collection": self.tr("Collection not open yet"),
+            "year_over": self.tr("Benefit year over"),
+            "closed": self.tr("Collection period over"),
+            "no_cover_this_year": self.tr("No cover this year"),
+        }
 
-    def set_members(self, members: Sequence[Member]) -> None:
-        self.set_rows(members)
+    def set_members(
+        self, members: Sequence[Member], quotes: Mapping[int, MemberQuote] | None = None
+    ) -> None:
+        """Show `members`; with `quotes` (by person id) they can be ticked. Clears every tick."""
+        self._ticked.clear()
+        self.set_rows([DeskRow(m, (quotes or {}).get(m.person_id)) for m in members])
+        self.ticked_changed.emit()
 
     def member(self, row: int) -> Member | None:
+        found = self.row_at(row)
+        return found.member if found else None
+
+    def desk_row(self, row: int) -> DeskRow | None:
         return self.row_at(row)
 
-    def cell(self, member: Member, column: int, role: int) -> Any:
+    # --- ticking --------------------------------------------------------------------------
+
+    def is_ticked(self, row: int) -> bool:
+        found = self.row_at(row)
+        return found is not None and found.member.person_id in self._ticked
+
+    def set_ticked(self, row: int, ticked: bool) -> bool:
+        """Tick or untick a row; False (and no change) for a member who cannot be charged."""
+        found = self.row_at(row)
+        if found is None or not found.payable:
+            return False
+        pid = found.member.person_id
+        if (pid in self._ticked) == ticked:
+            return True
+        if ticked:
+            self._ticked.add(pid)
+        else:
+            self._ticked.discard(pid)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        self.ticked_changed.emit()
+        return True
+
+    def toggle(self, row: int) -> bool:
+        return self.set_ticked(row, not self.is_ticked(row))
+
+    def tick_all_payable(self) -> int:
+        """Tick everyone who can be charged; returns how many are ticked now."""
+        for row in range(self.rowCount()):
+            self.set_ticked(row, True)
+        return len(self._ticked)
+
+    def ticked_ids(self) -> list[int]:
+        """Person ids of the ticked members, in the order the table lists them."""
+        return [r.member.person_id for r in self._rows if r.member.person_id in self._ticked]
+
+    def ticked_total(self) -> int:
+        """What the ticked members owe now, in fen."""
+        return sum(
+            r.quote.quote.due_now_fen
+            for r in self._rows
+            if r.quote is not None and r.member.person_id in self._ticked
+        )
+
+    def payable_count(self) -> int:
+        return sum(1 for r in self._rows if r.payable)
+
+    # --- Qt -------------------------------------------------------------------------------
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is not None and index.column() == self.PAY and row.payable:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        state = value.value if isinstance(value, Qt.CheckState) else int(value)
+        return self.set_ticked(index.row(), state == Qt.CheckState.Checked.value)
+
+    def status_text(self, row: DeskRow) -> str:
+        if row.quote is None:
+            return row.member.status_label
+        if row.quote.receipt_no is not None:
+            return self.tr("Paid · {receipt}").format(receipt=row.quote.receipt_no)
+        reason = row.quote.quote.reason
+        return self._reasons.get(reason, reason)
+
+    def _amount(self, row: DeskRow, column: int) -> str:
+        if row.quote is None or not row.quote.payable:
+            return ""
+        quote = row.quote.quote
+        if column == self.STANDARD:
+            return format_yuan(quote.standard_fen)
+        if column == self.DUE_NOW:
+            return format_yuan(quote.due_now_fen)
+        if not quote.subsidy_fen:
+            return ""
+        subsidy = format_yuan(quote.subsidy_fen)
+        if quote.subsidy_mode == "reimbursed":
+            return self.tr("{amount} later").format(amount=subsidy)
+        return subsidy
+
+    def cell(self, row: DeskRow, column: int, role: int) -> Any:
+        member = row.member
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.NAME:
                 return member.name
@@ -152,12 +286,24 @@ class MemberTableModel(RowTableModel[Member]):
             if column == self.RELATION:
                 return member.relation_name
             if column == self.STATUS:
-                return member.status_label
-            if column == self.SUBSIDY:
-                # Some categories are health conditions (PIPL art. 28): only that there is one.
-                return self.tr("Subsidised") if member.categories else ""
-        elif role == Qt.ItemDataRole.FontRole and member.matched:
+                return self.status_text(row)
+            if column in self._AMOUNTS:
+                return self._amount(row, column)
+        elif role == Qt.ItemDataRole.CheckStateRole and column == self.PAY and row.payable:
+            ticked = member.person_id in self._ticked
+            return (Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked).value
+        elif role == Qt.ItemDataRole.ToolTipRole and row.quote is not None:
+            return row.quote.quote.explanation
+        elif role == Qt.ItemDataRole.TextAlignmentRole and column in self._AMOUNTS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.FontRole and (
+            member.matched or member.person_id in self._ticked
+        ):
             return self._bold
-        elif role == Qt.ItemDataRole.ForegroundRole and member.status in _SETTLED:
-            return _GREY
+        elif role == Qt.ItemDataRole.BackgroundRole and member.person_id in self._ticked:
+            return _TICKED
+        elif role == Qt.ItemDataRole.ForegroundRole and (
+            not row.payable if row.quote is not None else member.status in _SETTLED
+        ):
+            return GREY
         return None

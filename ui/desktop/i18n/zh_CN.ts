@@ -2,6 +2,97 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>CollectDesk</name>
+    <message>
+        <source>Tick &amp;all due</source>
+        <translation>全选应缴(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Tick every member who still owes (Ctrl+A)</source>
+        <translation>勾选所有尚需缴费的人员 (Ctrl+A)</translation>
+    </message>
+    <message>
+        <source>Space ticks a member · 1–5 choose the method · Ctrl+Enter collects</source>
+        <translation>空格 勾选/取消 · 1–5 选择缴费方式 · Ctrl+Enter 确认收款</translation>
+    </message>
+    <message>
+        <source>Payment me&amp;thod:</source>
+        <translation>缴费方式(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Required unless cash</source>
+        <translation>非现金缴费必填</translation>
+    </message>
+    <message>
+        <source>Tra&amp;nsaction no.:</source>
+        <translation>交易单号(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Yuan; empty means the exact amount</source>
+        <translation>单位：元；不填即按应收金额</translation>
+    </message>
+    <message>
+        <source>&amp;Cash tendered:</source>
+        <translation>实收现金(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Collect and print (Ctrl+Enter)</source>
+        <translation>确认收款并打印 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>&amp;Members</source>
+        <translation>成员(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Cannot quote this household: {reason}</source>
+        <translation>无法计算本户应缴金额：{reason}</translation>
+    </message>
+    <message>
+        <source>&amp;Members of household {number} · {township} {village} · {count} people</source>
+        <translation>成员(&amp;M)：户号 {number} · {township} {village} · {count} 人</translation>
+    </message>
+    <message>
+        <source>No one in this household has anything to pay.</source>
+        <translation>本户没有需要缴费的人员。</translation>
+    </message>
+    <message>
+        <source>already paid for the year, receipt {receipt}</source>
+        <translation>本年度已缴费，收据号 {receipt}</translation>
+    </message>
+    <message>
+        <source>{name} cannot be ticked: {why}</source>
+        <translation>{name} 不能勾选：{why}</translation>
+    </message>
+    <message>
+        <source>Total {amount}</source>
+        <translation>合计 {amount}</translation>
+    </message>
+    <message>
+        <source>{ticked} of {payable} members who owe are ticked</source>
+        <translation>应缴 {payable} 人，已勾选 {ticked} 人</translation>
+    </message>
+    <message>
+        <source>Short by {amount}</source>
+        <translation>还差 {amount}</translation>
+    </message>
+    <message>
+        <source>Change {amount}</source>
+        <translation>找零 {amount}</translation>
+    </message>
+    <message>
+        <source>Tick at least one member to pay (Space on the row).</source>
+        <translation>请先勾选要缴费的人员（在该行按空格）。</translation>
+    </message>
+    <message>
+        <source>Payment not recorded</source>
+        <translation>未收款</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded. Correct it and confirm again.</source>
+        <translation>未记录任何内容。请更正后再次确认。</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdTableModel</name>
     <message>
         <source>Household no.</source>
@@ -82,6 +173,22 @@
         <translation>退出(&amp;X)</translation>
     </message>
     <message>
+        <source>&amp;Receipts</source>
+        <translation>收据(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Receipts of the &amp;day…</source>
+        <translation>今日收据(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Reprint the &amp;last receipt</source>
+        <translation>重打上一张(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Printer…</source>
+        <translation>打印机(&amp;P)…</translation>
+    </message>
+    <message>
         <source>Business date {date} · benefit year {year}</source>
         <translation>业务日期 {date} · {year}年度</translation>
     </message>
@@ -102,12 +209,24 @@
         <translation>找到 {count} 户。按 ↑↓ 选择，按回车打开。</translation>
     </message>
     <message>
-        <source>&amp;Members</source>
-        <translation>成员(&amp;M)</translation>
+        <source>Receipt {receipt} recorded: {total}, {count} people</source>
+        <translation>已收款，收据号 {receipt}：{total}，{count} 人</translation>
     </message>
     <message>
-        <source>&amp;Members of household {number} · {township} {village} · {count} people</source>
-        <translation>成员(&amp;M)：户号 {number} · {township} {village} · {count} 人</translation>
+        <source>, change {change}</source>
+        <translation>，找零 {change}</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt} reprinted (copy {copy}) to {where}</source>
+        <translation>收据 {receipt} 已重打（第 {copy} 次）：{where}</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt} printed to {where}</source>
+        <translation>收据 {receipt} 已打印：{where}</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt} voided</source>
+        <translation>收据 {receipt} 已作废</translation>
     </message>
     <message>
         <source>Import roster</source>
@@ -125,6 +244,10 @@
 <context>
     <name>MemberTableModel</name>
     <message>
+        <source>Pay</source>
+        <translation>缴费</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -137,16 +260,240 @@
         <translation>与户主关系</translation>
     </message>
     <message>
-        <source>Enrolment status</source>
-        <translation>参保状态</translation>
+        <source>Status this year</source>
+        <translation>本年度状态</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>缴费标准</translation>
+    </message>
+    <message>
+        <source>Due now</source>
+        <translation>本次应缴</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应缴</translation>
+    </message>
+    <message>
+        <source>Paid here</source>
+        <translation>本处已缴</translation>
+    </message>
+    <message>
+        <source>Paid elsewhere</source>
+        <translation>已在他处缴费</translation>
+    </message>
+    <message>
+        <source>Employee insurance</source>
+        <translation>参加职工医保</translation>
+    </message>
+    <message>
+        <source>Deceased</source>
+        <translation>已故</translation>
+    </message>
+    <message>
+        <source>Moved away</source>
+        <translation>已迁出</translation>
+    </message>
+    <message>
+        <source>Collection not open yet</source>
+        <translation>尚未开始收缴</translation>
+    </message>
+    <message>
+        <source>Benefit year over</source>
+        <translation>待遇期已结束</translation>
+    </message>
+    <message>
+        <source>Collection period over</source>
+        <translation>缴费期已过</translation>
+    </message>
+    <message>
+        <source>No cover this year</source>
+        <translation>本年度不宜缴费</translation>
+    </message>
+    <message>
+        <source>Paid · {receipt}</source>
+        <translation>已缴 · {receipt}</translation>
+    </message>
+    <message>
+        <source>{amount} later</source>
+        <translation>{amount}（事后返还）</translation>
     </message>
     <message>
         <source>Subsidy</source>
         <translation>资助</translation>
     </message>
+</context>
+<context>
+    <name>PrintFailedBox</name>
     <message>
-        <source>Subsidised</source>
-        <translation>资助对象</translation>
+        <source>Receipt not printed</source>
+        <translation>收据未打印</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt} is recorded: the payment is safe and counts. Only the printing failed.</source>
+        <translation>收据 {receipt} 已记录，缴费有效。只是打印没有成功。</translation>
+    </message>
+    <message>
+        <source>Fix the printer and press Reprint, or reprint later from Receipts.</source>
+        <translation>请检查打印机后点“重打”，或稍后在“收据”菜单中重打。</translation>
+    </message>
+    <message>
+        <source>&amp;Reprint</source>
+        <translation>重打(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterSettingsDialog</name>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>PDF files in a folder</source>
+        <translation>PDF 文件（存入文件夹）</translation>
+    </message>
+    <message>
+        <source>Receipt printer (ESC/POS) as a file or device</source>
+        <translation>小票打印机（ESC/POS），写入文件或设备</translation>
+    </message>
+    <message>
+        <source>Network receipt printer (ESC/POS, raw port 9100)</source>
+        <translation>网络小票打印机（ESC/POS，端口 9100）</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>58 mm roll</source>
+        <translation>58 毫米卷纸</translation>
+    </message>
+    <message>
+        <source>80 mm roll</source>
+        <translation>80 毫米卷纸</translation>
+    </message>
+    <message>
+        <source>&amp;Print to:</source>
+        <translation>打印到(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Where:</source>
+        <translation>位置(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>&amp;Paper:</source>
+        <translation>纸张(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>A folder, e.g. D:\receipts</source>
+        <translation>文件夹，如 D:\收据</translation>
+    </message>
+    <message>
+        <source>A file or device, e.g. /dev/usb/lp0</source>
+        <translation>文件或设备，如 /dev/usb/lp0</translation>
+    </message>
+    <message>
+        <source>Address:port, e.g. 192.168.1.50:9100</source>
+        <translation>地址:端口，如 192.168.1.50:9100</translation>
+    </message>
+    <message>
+        <source>Receipt folder</source>
+        <translation>收据文件夹</translation>
+    </message>
+    <message>
+        <source>Printer file</source>
+        <translation>打印机文件</translation>
+    </message>
+    <message>
+        <source>Say where the receipts should go.</source>
+        <translation>请填写收据打印到哪里。</translation>
+    </message>
+    <message>
+        <source>A receipt printer takes 58 mm or 80 mm rolls, not A5.</source>
+        <translation>小票打印机只能用 58 或 80 毫米卷纸，不能用 A5。</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptTableModel</name>
+    <message>
+        <source>Receipt no.</source>
+        <translation>收据号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Payer</source>
+        <translation>缴费人</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>缴费方式</translation>
+    </message>
+    <message>
+        <source>Prints</source>
+        <translation>打印次数</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>Valid, remitted</source>
+        <translation>正常（已上解）</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Voided: {reason}</source>
+        <translation>作废原因：{reason}</translation>
+    </message>
+    <message>
+        <source>Transaction no. {reference}</source>
+        <translation>交易单号 {reference}</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptsDialog</name>
+    <message>
+        <source>Receipts of {date}</source>
+        <translation>收据 {date}</translation>
+    </message>
+    <message>
+        <source>&amp;Reprint</source>
+        <translation>重打(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Void…</source>
+        <translation>作废(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>{count} receipts, {voided} voided · collected {total}</source>
+        <translation>共 {count} 张收据，作废 {voided} 张 · 实收 {total}</translation>
+    </message>
+    <message>
+        <source>Receipt not voided</source>
+        <translation>收据未作废</translation>
     </message>
 </context>
 <context>
@@ -174,6 +521,33 @@
     <message>
         <source>Cannot import the roster</source>
         <translation>无法导入花名册</translation>
+    </message>
+</context>
+<context>
+    <name>VoidDialog</name>
+    <message>
+        <source>Void receipt {receipt}</source>
+        <translation>作废收据 {receipt}</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt}, household {household}, {payer}, {total}. The receipt stays in the sequence marked voided, and its members become due again.</source>
+        <translation>收据 {receipt}，户号 {household}，{payer}，{total}。作废后收据仍保留在序列中并标注“作废”，所列人员恢复为应缴。</translation>
+    </message>
+    <message>
+        <source>e.g. wrong member ticked, payment refunded</source>
+        <translation>如：勾错人员、款项已退还</translation>
+    </message>
+    <message>
+        <source>&amp;Reason (required):</source>
+        <translation>作废原因(&amp;R)（必填）：</translation>
+    </message>
+    <message>
+        <source>&amp;Void</source>
+        <translation>作废(&amp;V)</translation>
+    </message>
+    <message>
+        <source>A void needs a reason: type why this receipt is voided.</source>
+        <translation>作废须填写原因：请写明为什么作废这张收据。</translation>
     </message>
 </context>
 <context>
