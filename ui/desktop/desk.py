@@ -7,11 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -29,6 +27,7 @@ from app.roster.search import HouseholdMatch
 from app.workspace import Workspace
 from ui.desktop.errors import report_bug
 from ui.desktop.models import MemberTableModel
+from ui.desktop.tables import setup_table
 from ui.desktop.tasks import Task, TaskControl, TaskRunner
 
 # Mistakes the agent can make or the data can hold: a message, and nothing written.
@@ -36,8 +35,6 @@ USER_ERRORS = (CollectionError, MoneyError, PolicyError, QuoteError)
 METHODS = tuple(METHOD_LABELS)  # keys 1-5 follow this order: cash first, the everyday case
 TOTAL_POINT_SIZE = 28
 CHANGE_POINT_SIZE = 18
-ROW_HEIGHT = 1.7  # times the font's line height, as in the search results
-CELL_PADDING = 8
 _RED = "color: #b00020;"
 
 
@@ -98,22 +95,7 @@ class CollectDesk(QWidget):
         self.model = MemberTableModel(self)
         self.table = view = DeskTable()
         view.setObjectName("members")
-        view.setModel(self.model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setTabKeyNavigation(False)  # Tab goes on to the payment fields
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.setStyleSheet(f"QTableView::item {{ padding: 0 {CELL_PADDING}px; }}")
-        rows = view.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(round(view.fontMetrics().height() * ROW_HEIGHT))
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
+        setup_table(view, self.model)  # Tab goes on to the payment fields
         view.refused.connect(self._refused)
         self.model.ticked_changed.connect(self._update_totals)
         self.title = QLabel()

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -32,6 +31,7 @@ from ui.desktop.printer import ReceiptPrinter, where_text
 from ui.desktop.printer_settings import PrinterSettingsDialog
 from ui.desktop.receipts import ReceiptsDialog
 from ui.desktop.search_box import SearchBox
+from ui.desktop.tables import setup_table
 from ui.desktop.tasks import TaskRunner
 
 # Long enough that a burst of typed digits makes one query, short enough to feel instant.
@@ -42,31 +42,10 @@ INSTANT_SEARCH_MS = 25.0
 SEARCH_POINT_SIZE = 20
 STATUS_MESSAGE_MS = 15_000
 PREFERRED_SIZE = QSize(1280, 760)
-ROW_HEIGHT = 1.7  # times the font's line height
-CELL_PADDING = 8  # px either side of a cell's text
 
 
 def _table(model: HouseholdTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    # Tab must leave the table (keyboard-only use); the arrows move between rows.
-    view.setTabKeyNavigation(False)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setStyleSheet(f"QTableView::item {{ padding: 0 {CELL_PADDING}px; }}")
-    rows = view.verticalHeader()
-    rows.hide()
-    # Taller rows than Qt's default: easier to read and to keep one's place at arm's length.
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(round(view.fontMetrics().height() * ROW_HEIGHT))
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    header.setHighlightSections(False)
-    return view
+    return setup_table(QTableView(), model)
 
 
 class MainWindow(QMainWindow):

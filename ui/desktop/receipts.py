@@ -9,10 +9,8 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -30,10 +28,10 @@ from app.workspace import Workspace
 from ui.desktop.errors import report_bug
 from ui.desktop.models import GREY, RowTableModel
 from ui.desktop.printer import ReceiptPrinter
+from ui.desktop.tables import setup_table
 from ui.desktop.tasks import Task, TaskControl, TaskRunner
 
 MAX_REASON = 200  # the void table's column
-ROW_HEIGHT = 1.6
 
 
 class ReceiptTableModel(RowTableModel[DayReceipt]):
@@ -185,21 +183,8 @@ class ReceiptsDialog(QDialog):
         self.resize(1100, 560)
 
         self.model = ReceiptTableModel(self)
-        self.table = QTableView()
+        self.table = setup_table(QTableView(), self.model)
         self.table.setObjectName("receipts")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(
-            round(self.table.fontMetrics().height() * ROW_HEIGHT)
-        )
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         self.summary = QLabel()
         self.reprint_button = QPushButton(self.tr("&Reprint"))
         self.reprint_button.clicked.connect(self.reprint_current)
