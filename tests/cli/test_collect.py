@@ -8,14 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from ui.cli.main import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_runner import run
 
 
 def due_members(capsys: pytest.CaptureFixture[str], db: str, query: str = "0216") -> list[str]:

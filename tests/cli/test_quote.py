@@ -6,22 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 from sqlalchemy import select
 
 from app.workspace import open_workspace
 from db.models import Person
-from ui.cli.main import main
 
 KEYS = {
     "due", "reason", "standard_fen", "subsidy_fen", "subsidy_mode", "due_now_fen",
     "reimbursed_later_fen", "tier", "benefit_start", "benefit_end", "explanation",
 }  # fmt: skip
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_quote_json_for_a_region(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

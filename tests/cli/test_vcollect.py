@@ -6,15 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_runner import run
 
 from app.identity import check_character
-from ui.cli.main import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_find_and_stats_as_json(capsys: pytest.CaptureFixture[str], demo_db_path: Path) -> None:

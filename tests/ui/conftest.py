@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from desk_driver import DeskDriver, set_printer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -42,3 +44,17 @@ def window(qtbot: QtBot, demo_workspace: Workspace, chinese_ui: None) -> Iterato
     yield main
     # Before the workspace fixture closes the database: no worker may still be writing.
     main.close()
+
+
+@pytest.fixture
+def agent(qtbot: QtBot, window: MainWindow) -> DeskDriver:
+    """Drives the desk by keyboard, as the agent does."""
+    return DeskDriver(qtbot, window)
+
+
+@pytest.fixture
+def receipts_dir(demo_workspace: Workspace, tmp_path: Path) -> Path:
+    """Receipts print as PDFs into a private folder (a non-ASCII name, as on agents' laptops)."""
+    folder = tmp_path / "收据"
+    set_printer(demo_workspace, f"pdf-folder:{folder}")
+    return folder

@@ -28,18 +28,6 @@ from ui.desktop.main_window import MainWindow
 from ui.desktop.printer import PrintFailedBox
 
 
-@pytest.fixture
-def agent(qtbot: QtBot, window: MainWindow) -> DeskDriver:
-    return DeskDriver(qtbot, window)
-
-
-@pytest.fixture
-def receipts_dir(demo_workspace: Workspace, tmp_path: Path) -> Path:
-    folder = tmp_path / "收据"
-    set_printer(demo_workspace, f"pdf-folder:{folder}")
-    return folder
-
-
 def test_cash_payment_by_keyboard_prints_and_marks_the_members_paid(
     qtbot: QtBot, window: MainWindow, agent: DeskDriver, demo_workspace: Workspace,
     receipts_dir: Path,

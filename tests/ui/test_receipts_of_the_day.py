@@ -6,7 +6,6 @@ import socket
 import threading
 from pathlib import Path
 
-import pytest
 from desk_driver import (
     WAIT_MS,
     DeskDriver,
@@ -35,18 +34,6 @@ from ui.desktop.printer_settings import PrinterSettingsDialog
 from ui.desktop.receipts import ReceiptsDialog, VoidDialog
 
 ALT = Qt.KeyboardModifier.AltModifier
-
-
-@pytest.fixture
-def agent(qtbot: QtBot, window: MainWindow) -> DeskDriver:
-    return DeskDriver(qtbot, window)
-
-
-@pytest.fixture
-def receipts_dir(demo_workspace: Workspace, tmp_path: Path) -> Path:
-    folder = tmp_path / "receipts"
-    set_printer(demo_workspace, f"pdf-folder:{folder}")
-    return folder
 
 
 def pay_household(workspace: Workspace, number: str, method: str = "cash") -> RecordedPayment:
