@@ -7,22 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app import ledger
 from app.identity import mask
-from app.keys import ensure_device, sign
+from app.keys import DeviceKey, device_key, ensure_device, sign
 from app.policy import Policy, Quote, quote
-from app.quoting import facts_for
+from app.quoting import Member, facts_for, members_for
 from app.receipt_codes import ReceiptCode, encode
 from app.receipt_numbers import format_receipt_no, parse_receipt_no
 from app.receipt_view import METHOD_LABELS, ReceiptLine, ReceiptView
 from app.settings import get_setting
 from db.database import Database
-from db.engine import writing
+from db.engine import writing, writing_connection
 from db.models import (
     County,
     Device,
@@ -34,6 +34,7 @@ from db.models import (
     Person,
     ReceiptPrint,
     ReceiptVoid,
+    Setting,
     Township,
     Village,
 )
@@ -69,22 +70,27 @@ class RecordedPayment:
     lines: tuple[tuple[str, int], ...]  # (name, amount in fen)
 
 
-def agent_name(session: Session) -> str:
+def agent_name(session: Session | Connection) -> str:
     return get_setting(session, AGENT_KEY) or DEFAULT_AGENT
 
 
-def paid_receipts(session: Session, person_ids: Sequence[int], year: int) -> dict[int, str]:
-    """The receipt (not voided) that paid each of these people for the year."""
-    rows = session.execute(
-        select(PaymentLine.person_id, Payment.receipt_no)
-        .join(Payment, Payment.id == PaymentLine.payment_id)
-        .outerjoin(ReceiptVoid, ReceiptVoid.payment_id == Payment.id)
-        .where(
-            PaymentLine.person_id.in_(person_ids),
-            PaymentLine.benefit_year == year,
-            ReceiptVoid.payment_id.is_(None),
-        )
+_PAID = (
+    select(PaymentLine.person_id, Payment.receipt_no)
+    .join(Payment, Payment.id == PaymentLine.payment_id)
+    .outerjoin(ReceiptVoid, ReceiptVoid.payment_id == Payment.id)
+    .where(
+        PaymentLine.person_id.in_(bindparam("ids", expanding=True)),
+        PaymentLine.benefit_year == bindparam("year"),
+        ReceiptVoid.payment_id.is_(None),
     )
+)
+
+
+def paid_receipts(
+    session: Session | Connection, person_ids: Sequence[int], year: int
+) -> dict[int, str]:
+    """The receipt (not voided) that paid each of these people for the year."""
+    rows = session.execute(_PAID, {"ids": list(person_ids), "year": year})
     return {person_id: receipt_no for person_id, receipt_no in rows}
 
 
@@ -141,24 +147,41 @@ def record_payment(
         raise CollectionError("同一人不能在一张收据上出现两次")
     reference = _check_method(method, reference)
     try:
-        with writing(db.engine) as session:
+        with writing_connection(db.engine) as conn:
             recorded = _record(
-                session, policy, household_id, list(person_ids), method, reference,
+                conn, policy, household_id, list(person_ids), method, reference,
                 tendered_fen, paid_on,
             )  # fmt: skip
-    except OperationalError as exc:
-        if _disk_full(exc):
-            raise CollectionError("磁盘已满，本次缴费未记录。请清理磁盘空间后重试。") from exc
-        raise
-    except sqlite3.OperationalError as exc:  # raised by the driver outside SQLAlchemy
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        # sqlite3's own error escapes SQLAlchemy when the commit itself fails.
         if _disk_full(exc):
             raise CollectionError("磁盘已满，本次缴费未记录。请清理磁盘空间后重试。") from exc
         raise
     return recorded
 
 
+# Module-level statements: SQLAlchemy compiles each once and reuses it for every payment.
+_HOUSEHOLD = select(Household.number, Household.village_code).where(
+    Household.id == bindparam("household_id")
+)
+# The counter's state in one read: the device's key, the next receipt number, the agent.
+_COUNTER = select(
+    Device.id,
+    Device.receipt_prefix,
+    Device.private_key,
+    select(func.coalesce(func.max(Payment.seq), 0) + 1).scalar_subquery(),
+    select(Setting.value).where(Setting.key == AGENT_KEY).scalar_subquery(),
+).limit(1)
+_INSERT_PAYMENT = insert(Payment)
+_INSERT_LINES = insert(PaymentLine)
+_upsert = sqlite_insert(Enrolment)
+_SET_STATUS = _upsert.on_conflict_do_update(
+    index_elements=["person_id", "benefit_year"], set_={"status": _upsert.excluded.status}
+)
+
+
 def _record(
-    session: Session,
+    conn: Connection,
     policy: Policy,
     household_id: int,
     person_ids: list[int],
@@ -167,10 +190,10 @@ def _record(
     tendered_fen: int | None,
     paid_on: date,
 ) -> RecordedPayment:
-    household = session.get(Household, household_id)
+    household = conn.execute(_HOUSEHOLD, {"household_id": household_id}).first()
     if household is None:
         raise CollectionError("找不到该户")
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+    people = members_for(conn, person_ids, policy.benefit_year)
     for pid in person_ids:
         person = people.get(pid)
         if person is None:
@@ -179,14 +202,13 @@ def _record(
             raise CollectionError(
                 f"{person.name} 不是本户（户号{household.number}）成员，请分户缴费"
             )
-    paid = paid_receipts(session, person_ids, policy.benefit_year)
-    facts = facts_for(session, person_ids, policy.benefit_year)
-    quotes: list[tuple[Person, Quote]] = []
+    paid = paid_receipts(conn, person_ids, policy.benefit_year)
+    quotes: list[tuple[Member, Quote]] = []
     for pid in person_ids:
         person = people[pid]
         if pid in paid:
             raise CollectionError(f"{person.name} 本年度已缴费（收据号 {paid[pid]}），不能重复收费")
-        answer = quote(facts[pid], policy, paid_on)
+        answer = quote(person.facts, policy, paid_on)
         if not answer.due:
             raise CollectionError(f"{person.name} 不需缴费：{answer.explanation}")
         quotes.append((person, answer))
@@ -203,10 +225,14 @@ def _record(
     elif tendered_fen is not None:
         raise CollectionError("非现金缴费不填实收现金")
 
-    device = ensure_device(session)
-    seq = (session.scalar(select(func.max(Payment.seq))) or 0) + 1
-    receipt_no = format_receipt_no(device.receipt_prefix, seq)
-    agent = agent_name(session)
+    counter = conn.execute(_COUNTER).first()
+    if counter is None:  # the very first payment on a new device makes its key
+        device_key(conn)
+        counter = conn.execute(_COUNTER).one()
+    device_id, prefix, private_key, seq, agent = counter
+    device = DeviceKey(device_id, prefix, private_key)
+    receipt_no = format_receipt_no(prefix, seq)
+    agent = agent or DEFAULT_AGENT
     head = next((p for p, _ in quotes if p.relation == "02"), quotes[0][0])
     lines = [
         {
@@ -239,47 +265,44 @@ def _record(
         "region": policy.key,
         "lines": lines,
     }
-    event = ledger.append(session, device, "payment", body)
-    payment = Payment(
-        seq=seq,
-        receipt_no=receipt_no,
-        device_id=device.id,
-        household_id=household_id,
-        payer_name=head.name,
-        method=method,
-        reference=reference,
-        total_fen=total,
-        tendered_fen=tendered_fen,
-        paid_on=paid_on,
-        created_at=datetime.now(UTC).replace(tzinfo=None),
-        agent=agent,
-        region=policy.key,
-        event_id=event.event_id,
-    )
-    session.add(payment)
-    session.flush()
-    # One executemany for the lines, one UPDATE for the statuses: the ORM's per-object
-    # flushes cost more than the writes themselves.
-    session.execute(
-        insert(PaymentLine),
-        [{"payment_id": payment.id, **line,
+    event_id = ledger.append(conn, device, "payment", body)
+    payment_id = conn.execute(
+        _INSERT_PAYMENT,
+        {
+            "seq": seq,
+            "receipt_no": receipt_no,
+            "device_id": device.id,
+            "household_id": household_id,
+            "payer_name": head.name,
+            "method": method,
+            "reference": reference,
+            "total_fen": total,
+            "tendered_fen": tendered_fen,
+            "paid_on": paid_on,
+            "created_at": datetime.now(UTC).replace(tzinfo=None),
+            "agent": agent,
+            "region": policy.key,
+            "event_id": event_id,
+        },
+    ).lastrowid
+    conn.execute(
+        _INSERT_LINES,
+        [{**line, "payment_id": payment_id,
           "benefit_start": q.benefit_start, "benefit_end": q.benefit_end}
          for line, (_, q) in zip(lines, quotes, strict=True)],
     )  # fmt: skip
-    _set_status(session, [p.id for p, _ in quotes], policy.benefit_year, "paid_here")
+    _set_status(conn, [p.id for p, _ in quotes], policy.benefit_year, "paid_here")
     return RecordedPayment(
         receipt_no, total, change, tuple((p.name, q.due_now_fen) for p, q in quotes)
     )
 
 
-def _set_status(session: Session, person_ids: list[int], year: int, status: str) -> None:
+def _set_status(conn: Session | Connection, person_ids: list[int], year: int, status: str) -> None:
     """Set the year's status of these people, adding the rows a roster did not have."""
-    session.execute(
-        sqlite_insert(Enrolment)
-        .values([{"person_id": p, "benefit_year": year, "status": status, "note": ""}
-                 for p in person_ids])
-        .on_conflict_do_update(index_elements=["person_id", "benefit_year"],
-                               set_={"status": status})
+    conn.execute(
+        _SET_STATUS,
+        [{"person_id": p, "benefit_year": year, "status": status, "note": ""}
+         for p in person_ids],
     )  # fmt: skip
 
 
@@ -315,7 +338,7 @@ def void_receipt(db: Database, receipt_no: str, reason: str) -> None:
             )
         device = ensure_device(session)
         agent = agent_name(session)
-        event = ledger.append(
+        event_id = ledger.append(
             session, device, "void",
             {"receipt_no": payment.receipt_no, "reason": reason, "agent": agent},
         )  # fmt: skip
@@ -325,7 +348,7 @@ def void_receipt(db: Database, receipt_no: str, reason: str) -> None:
                 reason=reason,
                 voided_at=datetime.now(UTC).replace(tzinfo=None),
                 agent=agent,
-                event_id=event.event_id,
+                event_id=event_id,
             )
         )
         for line in payment.lines:

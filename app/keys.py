@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from db.models import Device
@@ -41,8 +44,44 @@ def ensure_device(session: Session) -> Device:
     return device
 
 
-def sign(device: Device, data: bytes) -> bytes:
-    return Ed25519PrivateKey.from_private_bytes(device.private_key).sign(data)
+class Signer(Protocol):
+    """Anything holding the device's id and private key: the Device row, or a DeviceKey."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def private_key(self) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceKey:
+    """The device's signing identity read with one Core query (the payment's hot path)."""
+
+    id: str
+    receipt_prefix: str
+    private_key: bytes
+
+
+_DEVICE_KEY = select(Device.id, Device.receipt_prefix, Device.private_key).limit(1)
+
+
+def device_key(conn: Connection) -> DeviceKey:
+    """This device's key, made the first time (in the caller's transaction)."""
+    row = conn.execute(_DEVICE_KEY).first()
+    if row is None:
+        with Session(bind=conn) as session:
+            device = ensure_device(session)
+            return DeviceKey(device.id, device.receipt_prefix, device.private_key)
+    return DeviceKey(row.id, row.receipt_prefix, row.private_key)
+
+
+# Loading the key costs more than signing with it; a device has one key (two after a restore).
+_private_key = lru_cache(maxsize=4)(Ed25519PrivateKey.from_private_bytes)
+
+
+def sign(device: Signer, data: bytes) -> bytes:
+    return _private_key(device.private_key).sign(data)
 
 
 def verify(public_key: bytes, data: bytes, signature: bytes) -> bool:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
-from app.keys import sign, verify
-from db.models import Device, LedgerEvent
+from app.keys import Signer, sign, verify
+from db.models import LedgerEvent
 
 GENESIS = "0" * 64
 
@@ -30,30 +30,34 @@ def _digest(
     return hashlib.sha256(f"{prev_hash}\n{header}\n{body}".encode()).hexdigest()
 
 
-def append(session: Session, device: Device, kind: str, body: dict[str, Any]) -> LedgerEvent:
-    """Add an event after the last one, in the caller's (write) transaction."""
-    last = session.execute(
-        select(LedgerEvent.seq, LedgerEvent.hash).order_by(LedgerEvent.seq.desc()).limit(1)
-    ).first()
+_LAST = select(LedgerEvent.seq, LedgerEvent.hash).order_by(LedgerEvent.seq.desc()).limit(1)
+_INSERT = insert(LedgerEvent)
+
+
+def append(executor: Session | Connection, device: Signer, kind: str, body: dict[str, Any]) -> str:
+    """Add an event after the last one, in the caller's (write) transaction; its event id."""
+    last = executor.execute(_LAST).first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     event_id = str(uuid.uuid4())
     at = datetime.now(UTC).isoformat(timespec="microseconds")
     text = canonical(body)
     digest = _digest(prev_hash, seq, event_id, device.id, kind, at, text)
-    event = LedgerEvent(
-        seq=seq,
-        event_id=event_id,
-        device_id=device.id,
-        kind=kind,
-        created_at=at,
-        body=text,
-        prev_hash=prev_hash,
-        hash=digest,
-        signature=sign(device, digest.encode()).hex(),
+    # A Core insert: the ORM's unit of work would cost more than the write itself.
+    executor.execute(
+        _INSERT,
+        {
+            "seq": seq,
+            "event_id": event_id,
+            "device_id": device.id,
+            "kind": kind,
+            "created_at": at,
+            "body": text,
+            "prev_hash": prev_hash,
+            "hash": digest,
+            "signature": sign(device, digest.encode()).hex(),
+        },
     )
-    session.add(event)
-    session.flush()
-    return event
+    return event_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import Setting
 
+_VALUE = select(Setting.value).where(Setting.key == bindparam("key"))  # built once: hot path
 
-def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
-    row = session.get(Setting, key)
-    return row.value if row is not None else default
+
+def get_setting(session: Session | Connection, key: str, default: str | None = None) -> str | None:
+    value = session.scalar(_VALUE, {"key": key})
+    return value if value is not None else default
 
 
 def set_setting(session: Session, key: str, value: str | None) -> None:
