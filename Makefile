@@ -6,11 +6,12 @@ DB ?=
 DB_ARG := $(if $(DB),--db $(DB),)
 
 # Shared libraries Qt needs (offscreen for tests, xcb for a real screen) and the tools
-# the tests and screenshots use; installed only when missing, and only where apt-get works.
+# the tests and screenshots use, and libusb for raw USB receipt printers; installed only when
+# missing, and only where apt-get works.
 SYSTEM_PACKAGES := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
 	libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxrender1 \
-	poppler-utils xvfb zbar-tools
+	poppler-utils xvfb zbar-tools libusb-1.0-0
 
 .PHONY: run test lint typecheck importlint pytest bench sysdeps translations clean
 
@@ -24,7 +25,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,server]'
 	touch $@ $(VENV)/.installed
 
 sysdeps:

@@ -21,6 +21,11 @@ def _fingerprint(public: bytes) -> str:
     return base64.b32encode(hashlib.sha256(public).digest()).decode()
 
 
+def device_id_for(public: bytes) -> str:
+    """A device's id from its public key: the county derives the same id at enrollment."""
+    return f"D{_fingerprint(public)[:9]}"
+
+
 def ensure_device(session: Session) -> Device:
     """This device's row, made (with a new key pair) the first time; the caller commits.
 
@@ -33,7 +38,7 @@ def ensure_device(session: Session) -> Device:
     public = private.public_key().public_bytes_raw()
     fingerprint = _fingerprint(public)
     device = Device(
-        id=f"D{fingerprint[:9]}",
+        id=device_id_for(public),
         public_key=public,
         private_key=private.private_bytes_raw(),
         receipt_prefix=fingerprint[:4],

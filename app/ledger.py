@@ -23,7 +23,7 @@ def canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _digest(
+def event_digest(
     prev_hash: str, seq: int, event_id: str, device: str, kind: str, at: str, body: str
 ) -> str:
     header = canonical({"seq": seq, "event_id": event_id, "device": device, "kind": kind, "at": at})
@@ -41,7 +41,7 @@ def append(executor: Session | Connection, device: Signer, kind: str, body: dict
     event_id = str(uuid.uuid4())
     at = datetime.now(UTC).isoformat(timespec="microseconds")
     text = canonical(body)
-    digest = _digest(prev_hash, seq, event_id, device.id, kind, at, text)
+    digest = event_digest(prev_hash, seq, event_id, device.id, kind, at, text)
     # A Core insert: the ORM's unit of work would cost more than the write itself.
     executor.execute(
         _INSERT,
@@ -74,7 +74,7 @@ def _problem(event: LedgerEvent, expected: int, prev_hash: str, keys: dict[str, 
         return f"序号不连续：应为{expected}"
     if event.prev_hash != prev_hash:
         return "与前一事件的链接断开"
-    digest = _digest(
+    digest = event_digest(
         prev_hash, event.seq, event.event_id, event.device_id, event.kind, event.created_at,
         event.body,
     )  # fmt: skip

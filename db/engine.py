@@ -55,6 +55,23 @@ def make_engine(path: Path | str) -> Engine:
     return engine
 
 
+def make_url_engine(url: str) -> Engine:
+    """An engine for a database URL: SQLite (a file, with the pragmas above) or PostgreSQL."""
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[1] if ":///" in url else ":memory:"
+        return make_engine(path or ":memory:")
+    # pre_ping: a county server outlives database restarts; a dead pooled connection is
+    # replaced instead of failing the next push.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def driver_sql(conn: Connection, sql: str) -> str:
+    """SQL written with ? placeholders, in the driver's own style (psycopg wants %s)."""
+    if conn.dialect.paramstyle in ("format", "pyformat"):
+        return sql.replace("?", "%s")
+    return sql
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

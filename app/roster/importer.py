@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 
 from app.roster.reader import RawRow, RosterFile
 from app.roster.records import RosterRecord, RowError, parse_record
+from db.engine import driver_sql
 from db.models import County, Enrolment, Household, Person, SpecialGroup, Township, Village
 
 CHUNK_ROWS = 10_000  # one transaction each: progress, cancel and a bounded loss on power cut
@@ -66,6 +67,14 @@ _INSERT_PERSON = (
     " sex, birth_date, relation, hukou_place, phone, assessed_fen)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_INSERT_HOUSEHOLD = "INSERT INTO household (id, number, village_code) VALUES (?, ?, ?)"
+# A re-import moves the county's status over, except over a payment made here.
+_SET_STATUS = (
+    "INSERT INTO enrolment (person_id, benefit_year, status, note) VALUES (?, ?, ?, '')"
+    " ON CONFLICT (person_id, benefit_year) DO UPDATE SET status = excluded.status"
+    " WHERE enrolment.status != 'paid_here'"
+)
+_INSERT_GROUP = "INSERT INTO special_group (person_id, category, department) VALUES (?, ?, '')"
 
 
 class _Divisions:
@@ -241,9 +250,7 @@ class RosterImporter:
             for hid, (number, village) in enumerate(unknown.items(), start=next_id + 1):
                 index[number] = (*index[number][:2], hid)
                 rows.append((hid, number, village))
-            conn.exec_driver_sql(
-                "INSERT INTO household (id, number, village_code) VALUES (?, ?, ?)", rows
-            )
+            conn.exec_driver_sql(driver_sql(conn, _INSERT_HOUSEHOLD), rows)
         return moved
 
     def _store(
@@ -330,15 +337,10 @@ class RosterImporter:
         if new_people:
             # The driver's executemany: SQLAlchemy's per-row parameter processing costs more
             # than SQLite's insert itself on a 668,000-row roster.
-            conn.exec_driver_sql(_INSERT_PERSON, new_people)
+            conn.exec_driver_sql(driver_sql(conn, _INSERT_PERSON), new_people)
         if statuses_to_set:
             # A re-import moves the county's status over, except over a payment made here.
-            conn.exec_driver_sql(
-                "INSERT INTO enrolment (person_id, benefit_year, status, note) VALUES (?, ?, ?, '')"
-                " ON CONFLICT (person_id, benefit_year) DO UPDATE SET status = excluded.status"
-                " WHERE enrolment.status != 'paid_here'",
-                statuses_to_set,
-            )
+            conn.exec_driver_sql(driver_sql(conn, _SET_STATUS), statuses_to_set)
         if replaced_groups:
             conn.execute(
                 delete(SpecialGroup).where(
@@ -347,10 +349,7 @@ class RosterImporter:
             )
             new_groups.extend((pid, c) for pid, categories in replaced_groups for c in categories)
         if new_groups:
-            conn.exec_driver_sql(
-                "INSERT INTO special_group (person_id, category, department) VALUES (?, ?, '')",
-                new_groups,
-            )
+            conn.exec_driver_sql(driver_sql(conn, _INSERT_GROUP), new_groups)
 
 
 def _parse(rows: list[tuple[int, dict[str, str]]], today: date) -> Parsed:

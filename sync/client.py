@@ -1,0 +1,280 @@
+"""The device's side of sync: enroll once, then push the ledger (the outbox) and pull changes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+
+from app.collection import AGENT_KEY
+from app.keys import DeviceKey, device_key
+from app.roster.importer import RosterImporter
+from app.roster.reader import RawRow
+from app.settings import get_setting, set_setting
+from app.workspace import Workspace
+from db.engine import writing, writing_connection
+from db.models import Device, Enrolment, LedgerEvent, Person
+from sync.wire import (
+    API,
+    COUNTY_SIGNATURE_HEADER,
+    GZIP,
+    WireError,
+    b64,
+    check_signature,
+    dump,
+    event_record,
+    pack,
+    sign_request,
+    unb64,
+)
+
+SERVER_KEY = "sync_server"
+COUNTY_KEY = "sync_county_key"
+ACKED_KEY = "sync_acked_seq"
+CURSOR_KEY = "sync_cursor"
+LAST_OK_KEY = "sync_last_ok"
+PROBLEMS_KEY = "sync_problems"
+BATCH = 100  # events per push: small enough for a slow link to finish a request
+PAGE = 1000
+TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+
+class SyncError(Exception):
+    """Sync could not finish; str() is the Chinese message. Nothing recorded is lost:
+    unsent events stay in the ledger and go with the next sync."""
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    acknowledged: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """What the desk shows: enrolled where, what waits, when it last worked."""
+
+    server: str | None
+    waiting: int
+    acked_seq: int
+    last_ok: str | None
+    problems: list[str]
+
+
+def status(workspace: Workspace) -> SyncStatus:
+    with workspace.db.sessions() as session:
+        acked = int(get_setting(session, ACKED_KEY) or 0)
+        last = session.scalar(select(LedgerEvent.seq).order_by(LedgerEvent.seq.desc()).limit(1))
+        return SyncStatus(
+            server=get_setting(session, SERVER_KEY),
+            waiting=max(0, (last or 0) - acked),
+            acked_seq=acked,
+            last_ok=get_setting(session, LAST_OK_KEY),
+            problems=json.loads(get_setting(session, PROBLEMS_KEY) or "[]"),
+        )
+
+
+@contextmanager
+def _client(base_url: str, transport: httpx.BaseTransport | None = None) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url.rstrip("/"), timeout=TIMEOUT, transport=transport) as c:
+        yield c
+
+
+def _answer(response: httpx.Response) -> Any:
+    """The JSON of a good answer, or SyncError with the server's reason."""
+    try:
+        data = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = None
+    if response.status_code == 200 and isinstance(data, dict):
+        return data
+    detail = data.get("detail") if isinstance(data, dict) else None
+    if isinstance(detail, str) and response.status_code < 500:
+        raise SyncError(detail)
+    if response.status_code == 200:
+        raise SyncError("县级服务器的回答无法识别（不是本程序的服务器？），稍后重试")
+    raise SyncError(f"县级服务器出错（HTTP {response.status_code}），记录已保存在本机，稍后重试")
+
+
+def _send(client: httpx.Client, request: httpx.Request) -> httpx.Response:
+    try:
+        return client.send(request)
+    except httpx.TransportError as exc:
+        raise SyncError(
+            f"无法连接县级服务器 {client.base_url}：{type(exc).__name__}。"
+            "记录已保存在本机，联网后会自动补传"
+        ) from exc
+
+
+def enroll(
+    workspace: Workspace, server: str, code: str, transport: httpx.BaseTransport | None = None
+) -> dict[str, Any]:
+    """Register this device with the county using the one-time code; the county's answer."""
+    with writing_connection(workspace.db.engine) as conn:
+        key = device_key(conn)
+    public = _public_key(key)
+    with _client(server, transport) as client:
+        body = dump({"code": code.strip(), "public_key": b64(public)})
+        answer = _answer(_send(client, client.build_request("POST", f"{API}/enroll", content=body)))
+    if answer.get("device_id") != key.id:
+        raise SyncError("县级服务器返回的设备编号与本机不符，注册未完成")
+    try:
+        county_key = unb64(str(answer["county_key"]))
+    except (KeyError, WireError) as exc:
+        raise SyncError("县级服务器的注册回答缺少县级公钥") from exc
+    with writing(workspace.db.engine) as session:
+        session.execute(
+            update(Device)
+            .where(Device.id == key.id)
+            .values(receipt_prefix=str(answer["receipt_prefix"]))
+        )
+        set_setting(session, SERVER_KEY, server.rstrip("/"))
+        set_setting(session, COUNTY_KEY, b64(county_key))
+        set_setting(session, AGENT_KEY, str(answer.get("agent") or "") or None)
+        set_setting(session, CURSOR_KEY, "0")
+    region = answer.get("region")
+    if isinstance(region, str) and region:
+        workspace.set_region(region)
+    return answer
+
+
+def _public_key(key: DeviceKey) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(key.private_key).public_key().public_bytes_raw()
+
+
+def sync(workspace: Workspace, transport: httpx.BaseTransport | None = None) -> SyncReport:
+    """Push every unacknowledged event, then pull every change; safe to repeat at any time."""
+    with workspace.db.sessions() as session:
+        server = get_setting(session, SERVER_KEY)
+    if not server:
+        raise SyncError("本设备尚未向县医保局注册，请先用注册码注册（vcollect device enroll）")
+    report = SyncReport()
+    with _client(server, transport) as client:
+        push(workspace, client, report)
+        pull(workspace, client, report)
+    with writing(workspace.db.engine) as session:
+        set_setting(session, LAST_OK_KEY, datetime.now(UTC).isoformat(timespec="seconds"))
+        set_setting(session, PROBLEMS_KEY, json.dumps(report.problems, ensure_ascii=False))
+    return report
+
+
+def push(workspace: Workspace, client: httpx.Client, report: SyncReport) -> None:
+    """Send the ledger after the acknowledged point, a batch at a time, until all is stored."""
+    with writing_connection(workspace.db.engine) as conn:
+        key = device_key(conn)
+    while True:
+        with workspace.db.sessions() as session:
+            acked = int(get_setting(session, ACKED_KEY) or 0)
+            events = session.scalars(
+                select(LedgerEvent)
+                .where(LedgerEvent.seq > acked)
+                .order_by(LedgerEvent.seq)
+                .limit(BATCH)
+            ).all()
+        if not events:
+            return
+        records = [
+            event_record(e.seq, e.event_id, e.device_id, e.kind, e.created_at, e.body, e.signature)
+            for e in events
+        ]
+        body = pack({"events": records})
+        headers = sign_request(key, "POST", f"{API}/push", "", body)
+        headers["Content-Encoding"] = GZIP
+        headers["Content-Type"] = "application/json"
+        request = client.build_request("POST", f"{API}/push", content=body, headers=headers)
+        answer = _answer(_send(client, request))
+        report.pushed += len(events)
+        for result in answer.get("results", []):
+            state = result.get("status")
+            if state == "accepted":
+                report.acknowledged += 1
+            elif state == "duplicate":
+                report.duplicates += 1
+            elif state == "conflict":
+                report.conflicts += 1
+            else:
+                report.rejected += 1
+            if result.get("reason"):
+                report.problems.append(f"第{result.get('seq')}号事件：{result['reason']}")
+        stored = int(answer.get("device_seq", 0))
+        with writing(workspace.db.engine) as session:
+            set_setting(session, ACKED_KEY, str(max(acked, stored)))
+        if stored < events[-1].seq:
+            # The county holds the chain up to `stored` and no further: the rest waits for
+            # the county (a conflict) or for the next sync; resending now would loop.
+            return
+
+
+def pull(workspace: Workspace, client: httpx.Client, report: SyncReport) -> None:
+    """Apply the county's changes page by page; the cursor moves only after a page is applied."""
+    with writing_connection(workspace.db.engine) as conn:
+        key = device_key(conn)
+    with workspace.db.sessions() as session:
+        county_key = unb64(get_setting(session, COUNTY_KEY) or "")
+    while True:
+        with workspace.db.sessions() as session:
+            cursor = int(get_setting(session, CURSOR_KEY) or 0)
+        query = f"cursor={cursor}&limit={PAGE}"
+        headers = sign_request(key, "GET", f"{API}/changes", query, b"")
+        request = client.build_request("GET", f"{API}/changes?{query}", headers=headers)
+        response = _send(client, request)
+        signature = response.headers.get(COUNTY_SIGNATURE_HEADER, "")
+        page = _answer(response)
+        if not check_signature(county_key, response.content, signature):
+            raise SyncError("县级服务器回答的签名不对（可能被篡改或连错了服务器），本次未采用")
+        apply_page(workspace, page["changes"], int(page["cursor"]))
+        report.pulled += len(page["changes"])
+        if not page.get("more"):
+            return
+
+
+def apply_page(workspace: Workspace, changes: list[dict[str, Any]], cursor: int) -> None:
+    """Roster records through the roster importer, payments elsewhere as statuses, then
+    the cursor; applying a page twice changes nothing."""
+    people = [c["body"] for c in changes if c["kind"] == "person"]
+    if people:
+        importer = RosterImporter(
+            workspace.db.engine.begin, today=workspace.today, benefit_year=workspace.benefit_year
+        )
+        importer.run_rows(
+            (RawRow(n, cells), n / len(people)) for n, cells in enumerate(people, start=1)
+        )
+    with writing(workspace.db.engine) as session:
+        for change in changes:
+            if change["kind"] in ("payment", "void"):
+                _paid_elsewhere(session, change["body"], paid=change["kind"] == "payment")
+        set_setting(session, CURSOR_KEY, str(cursor))
+
+
+def _paid_elsewhere(session: Any, body: dict[str, Any], *, paid: bool) -> None:
+    """Another device's receipt: its people show as paid (or due again after a void)."""
+    year, receipt = body.get("benefit_year"), str(body.get("receipt_no", ""))
+    ids = [str(i) for i in body.get("id_numbers", [])]
+    if year is None or not ids:
+        return
+    for person_id in session.scalars(select(Person.id).where(Person.id_number.in_(ids))):
+        row = session.get(Enrolment, (person_id, year))
+        if row is None:
+            if paid:
+                session.add(Enrolment(person_id=person_id, benefit_year=year,
+                                      status="paid_elsewhere", note=receipt))  # fmt: skip
+        elif paid and row.status != "paid_here":
+            row.status, row.note = "paid_elsewhere", receipt
+        elif not paid and row.status == "paid_elsewhere" and row.note == receipt:
+            row.status, row.note = "due", ""

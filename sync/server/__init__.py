@@ -1,0 +1,1 @@
+"""The county server: enrolled devices, signed idempotent push, paged pull."""

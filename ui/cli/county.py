@@ -1,0 +1,220 @@
+"""vcollect county: the county office's commands (server, roster, devices, payments, conflicts)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from app.money import yuan
+from db.models import Setting
+from sync.server.api import REGION_KEY
+from sync.server.county import (
+    ENV_COUNTY_DB,
+    CountyDatabase,
+    CountyError,
+    add_device,
+    devices,
+    open_county,
+    revoke_device,
+)
+from sync.server.schema import CountyPayment, SyncConflict
+from sync.server.serve import DEFAULT_HOST, DEFAULT_PORT, serve
+from ui.cli.common import emit, progress
+
+USER_ERRORS = (CountyError,)
+
+
+def _options(parser_class: type[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    options = parser_class(add_help=False)
+    options.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help=f"县级数据库 URL 或 SQLite 文件 (或 {ENV_COUNTY_DB})",
+    )
+    options.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    return options
+
+
+def add_commands(groups: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    options = _options(parser_class)
+    county = groups.add_parser(
+        "county", help="县医保局：服务、花名册、设备、收款", parents=[options]
+    )
+    cmds = county.add_subparsers(dest="command", required=True, parser_class=parser_class)
+
+    run = cmds.add_parser("serve", help="运行县级同步服务", parents=[options])
+    run.add_argument("--host", default=DEFAULT_HOST)
+    run.add_argument("--port", type=int, default=DEFAULT_PORT)
+    run.add_argument("--tls-cert", type=Path)
+    run.add_argument("--tls-key", type=Path)
+    run.set_defaults(handler=cmd_serve)
+
+    roster = cmds.add_parser("roster", help="县级花名册", parents=[options])
+    roster_cmds = roster.add_subparsers(dest="roster_command", required=True)
+    imp = roster_cmds.add_parser("import", help="导入花名册 (CSV/XLSX)", parents=[options])
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=cmd_roster_import)
+
+    device = cmds.add_parser("device", help="代收设备：登记、停用、列表", parents=[options])
+    device_cmds = device.add_subparsers(dest="device_command", required=True)
+    add = device_cmds.add_parser("add", help="登记设备并生成一次性注册码", parents=[options])
+    add.add_argument("--agent", required=True, help="代收员姓名")
+    add.add_argument("--village", action="append", required=True, help="村代码或村名，可多次")
+    add.set_defaults(handler=cmd_device_add)
+    revoke = device_cmds.add_parser("revoke", help="停用设备", parents=[options])
+    revoke.add_argument("id", help="设备序号或设备编号")
+    revoke.set_defaults(handler=cmd_device_revoke)
+    listing = device_cmds.add_parser("list", help="列出设备", parents=[options])
+    listing.set_defaults(handler=cmd_device_list)
+
+    payments = cmds.add_parser("payments", help="已收到的收款记录", parents=[options])
+    payments.set_defaults(handler=cmd_payments)
+    conflicts = cmds.add_parser("conflicts", help="待核查的冲突（重复缴费等）", parents=[options])
+    conflicts.set_defaults(handler=cmd_conflicts)
+    region = cmds.add_parser("region", help="设定本县的地区政策（注册时下发）", parents=[options])
+    region.add_argument("region")
+    region.set_defaults(handler=cmd_region)
+
+
+def _open(args: argparse.Namespace) -> CountyDatabase:
+    return open_county(getattr(args, "db", None) or os.environ.get(ENV_COUNTY_DB))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    url = getattr(args, "db", None) or os.environ.get(ENV_COUNTY_DB)
+    serve(url, args.host, args.port, args.tls_cert, args.tls_key)
+    return 0
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from sync.server.feed import import_roster
+
+    county = _open(args)
+    try:
+        report, published = import_roster(county, args.file, progress(args))
+    finally:
+        county.close()
+    data = report.to_json() | {"published": published}
+    emit(args, data, f"{report.summary()}\n待下发给设备的人员记录：{published} 条")
+    return 0
+
+
+def cmd_device_add(args: argparse.Namespace) -> int:
+    county = _open(args)
+    try:
+        new = add_device(county, args.agent, args.village)
+    finally:
+        county.close()
+    text = (
+        f"已登记设备 {new.number}（代收员 {new.agent}，村 {'、'.join(new.villages)}，"
+        f"收据前缀 {new.receipt_prefix}）\n注册码（只显示这一次）：{new.code}"
+    )
+    emit(args, new.to_json(), text)
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace) -> int:
+    county = _open(args)
+    try:
+        result = revoke_device(county, args.id)
+    finally:
+        county.close()
+    emit(args, result, f"设备 {result['id']}（{result['agent']}）已停用")
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    county = _open(args)
+    try:
+        rows = devices(county)
+    finally:
+        county.close()
+    lines = [
+        f"{r['id']:>4}  {r['device_id'] or '(未注册)':<12} {r['agent']}  "
+        f"{'已停用' if r['revoked'] else '已注册' if r['enrolled'] else '待注册'}  "
+        f"事件 {r['events']}"
+        for r in rows
+    ]
+    emit(args, rows, "\n".join(lines) or "尚未登记设备")
+    return 0
+
+
+def cmd_payments(args: argparse.Namespace) -> int:
+    county = _open(args)
+    try:
+        with county.reading() as conn:
+            rows = conn.execute(select(CountyPayment).order_by(CountyPayment.id)).all()
+    finally:
+        county.close()
+    data = [
+        {
+            "device_id": r.device_id,
+            "receipt_no": r.receipt_no,
+            "village_code": r.village_code,
+            "household": r.household,
+            "payer": r.payer,
+            "method": r.method,
+            "total_fen": r.total_fen,
+            "paid_on": r.paid_on.isoformat(),
+            "agent": r.agent,
+            "voided": r.voided,
+        }
+        for r in rows
+    ]
+    lines = [
+        f"{p['receipt_no']}  {p['paid_on']}  {p['payer']}  {yuan(p['total_fen'])}元"
+        + ("  作废" if p["voided"] else "")
+        for p in data
+    ]
+    emit(args, data, "\n".join(lines) or "尚无收款记录")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    county = _open(args)
+    try:
+        with county.reading() as conn:
+            rows = conn.execute(select(SyncConflict).order_by(SyncConflict.id)).all()
+    finally:
+        county.close()
+    data = [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "device_id": r.device_id,
+            "event_id": r.event_id,
+            "detail": json.loads(r.detail),
+            "created_at": r.created_at.isoformat(),
+            "resolved": r.resolved_at is not None,
+        }
+        for r in rows
+    ]
+    labels = {
+        "double_payment": "重复缴费",
+        "fork": "事件链分叉",
+        "changed_event": "事件内容被改",
+        "unreadable": "事件无法解读",
+    }
+    lines = [f"{c['id']:>4}  {labels.get(c['kind'], c['kind'])}  {c['detail']}" for c in data]
+    emit(args, data, "\n".join(lines) or "没有冲突")
+    return 0
+
+
+def cmd_region(args: argparse.Namespace) -> int:
+    from app.policy import load_policy
+
+    load_policy(args.region)  # a key no device could load is refused here
+    county = _open(args)
+    try:
+        with county.writing() as conn:
+            conn.execute(delete(Setting).where(Setting.key == REGION_KEY))
+            conn.execute(insert(Setting).values(key=REGION_KEY, value=args.region))
+    finally:
+        county.close()
+    emit(args, {"region": args.region}, f"本县政策已设为 {args.region}")
+    return 0
