@@ -10,15 +10,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from app.identity import check_character, mask
 from app.money import format_yuan
+from app.receipt_codes import ReceiptCode, encode
 from app.receipt_view import RECEIPT_TITLE, ReceiptLine, ReceiptView
 from printing import receipt_text as words
 from printing.receipt_escpos import render_escpos
 from printing.receipt_pdf import render_pdf
+
+_KEY = Ed25519PrivateKey.generate()
 
 # (name, birth date and sequence for an invented ID, standard, subsidy, reimbursed later)
 PEOPLE = (
@@ -43,7 +47,12 @@ def sample_view(serial: int = 1) -> ReceiptView:
             )
         )  # fmt: skip
     receipt_no = f"411728000700{serial:04d}"
-    signature = f"{serial:08d}".encode().hex() * 8
+    total = sum(line.amount_fen for line in lines)
+    # A real signed code, as app.collection makes it: its length decides the QR's version.
+    code = ReceiptCode(
+        receipt_no, "2024-10-15", total,
+        tuple((line.name, line.masked_id, line.amount_fen) for line in lines), "VC-411728-0007",
+    )  # fmt: skip
     return ReceiptView(
         receipt_no=receipt_no,
         issued_at=datetime(2024, 10, 15, 10, 32, 5),
@@ -53,12 +62,12 @@ def sample_view(serial: int = 1) -> ReceiptView:
         household_no="411728100203046",
         payer="王德明",
         lines=tuple(lines),
-        total_fen=sum(line.amount_fen for line in lines),
+        total_fen=total,
         method="wechat",
         reference="4200002024101512345678901234",
         agent="刘桂芳",
         device_id="VC-411728-0007",
-        qr_text=f"VC1|{receipt_no}|2024-10-15T10:32:05+08:00|{signature}",
+        qr_text=encode(code, _KEY.sign(code.payload())),
     )
 
 

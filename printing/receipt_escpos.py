@@ -14,7 +14,7 @@ from app.money import format_yuan
 from app.paths import APP_NAME
 from app.receipt_view import RECEIPT_TITLE, ReceiptView
 from printing import receipt_text as words
-from printing.qr import qr_image, qr_modules
+from printing.qr import qr_bitmap, qr_modules
 
 
 def _import_escpos() -> Any:
@@ -49,6 +49,7 @@ FS = b"\x1c"
 INIT = ESC + b"@"
 CHINESE_ON = FS + b"&"  # GB2312/GBK/GB18030 double-byte mode of Chinese printers
 QR_EC_M = 1  # python-escpos's QR_ECLEVEL_M: the same level as printing.qr
+RASTER = GS + b"v0\x00"  # raster bit image, normal density; then width, height
 
 COLUMNS = {"58": 32, "80": 48}  # font A, 12 x 24 dots: a Chinese character takes two
 DOTS = {"58": 384, "80": 576}  # printable width at 203 dpi
@@ -88,12 +89,6 @@ class _Receipt:
         self.width = COLUMNS[paper]
         self.dots = DOTS[paper]
         self.printer = _printer.Dummy()
-        # The stock profile's paper width is "Unknown", so image() would print a warning to
-        # stdout and could not centre; this printer's width is known. (An instance attribute:
-        # the profile class and its data are shared by every printer object.)
-        profile = self.printer.profile
-        media = {"width": {"mm": self.dots / 8, "pixels": self.dots}, "dpi": 203}
-        profile.profile_data = {**profile.profile_data, "media": media}
         self.raw(INIT + CHINESE_ON)
 
     def raw(self, data: bytes) -> None:
@@ -147,7 +142,11 @@ class _Receipt:
             self.printer.qr(text, ec=QR_EC_M, size=dot, native=True)
             self.raw(b"\n")
         else:
-            self.printer.image(qr_image(text, dot), center=True, impl="bitImageRaster")
+            # The raster straight from the modules: python-escpos's image() would take it
+            # through PIL (scale, RGBA, grey, invert, 1-bit, pad) for the same bytes.
+            row_bytes, rows, bits = qr_bitmap(text, dot, width=self.dots)
+            size = row_bytes.to_bytes(2, "little") + rows.to_bytes(2, "little")
+            self.raw(RASTER + size + bits)
         self.style()
 
 

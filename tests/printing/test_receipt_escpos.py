@@ -13,7 +13,10 @@ import pytest
 from PIL import Image
 
 from app.receipt_view import RECEIPT_TITLE, ReceiptLine, ReceiptView
+from printing import receipt_escpos
+from printing.qr import qr_modules
 from printing.receipt_escpos import render_escpos
+from tests.printing.conftest import module_picture, signed_household
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 COLUMNS = {"58": 32, "80": 48}
@@ -230,6 +233,37 @@ def test_image_qr_scans_back_to_the_signed_text(
     assert raster.width == DOTS[paper], "centred across the printable width"
     raster.save(tmp_path / "qr.png")
     assert _zbar(tmp_path / "qr.png") == wechat_view.qr_text
+
+
+@pytest.mark.parametrize("paper", ["58", "80"])
+@pytest.mark.parametrize("people", [1, 3, 5, 8, 12])
+def test_image_qr_of_a_signed_receipt_scans_back(
+    cash_view: ReceiptView, people: int, paper: str, tmp_path: Path
+) -> None:
+    # The payloads the app prints (versions 11 to 24), read from the GS v 0 raster alone.
+    view = signed_household(cash_view, people)
+    printed = decode(render_escpos(view, paper, qr="image"))
+    (raster,) = printed.rasters
+    assert raster.width == DOTS[paper]
+    raster.save(tmp_path / "qr.png")
+    assert _zbar(tmp_path / "qr.png") == view.qr_text
+
+
+@pytest.mark.parametrize("paper", ["58", "80"])
+@pytest.mark.parametrize("people", [1, 5, 12])
+def test_image_qr_is_the_raster_python_escpos_would_send(
+    cash_view: ReceiptView, people: int, paper: str
+) -> None:
+    # The raster is packed from the modules directly; python-escpos's image() with the
+    # code drawn by PIL, centred on the paper, sends the very same bytes.
+    view = signed_household(cash_view, people)
+    dot = min(8, DOTS[paper] // (qr_modules(view.qr_text) + 8))
+    printer = receipt_escpos._printer.Dummy()
+    media = {"width": {"mm": DOTS[paper] / 8, "pixels": DOTS[paper]}, "dpi": 203}
+    printer.profile.profile_data = {**printer.profile.profile_data, "media": media}
+    printer.image(module_picture(view.qr_text, dot), center=True, impl="bitImageRaster")
+    assert bytes(printer.output).startswith(b"\x1dv0\x00")
+    assert bytes(printer.output) in render_escpos(view, paper, qr="image")
 
 
 @pytest.mark.parametrize("qr", ["native", "image"])

@@ -237,7 +237,7 @@ def test_a_renderer_that_breaks_is_a_print_failure_not_a_lost_payment(
     qtbot: QtBot, window: MainWindow, agent: DeskDriver, demo_workspace: Workspace,
     receipts_dir: Path,
 ) -> None:  # fmt: skip
-    def broken(_view: ReceiptView, _paper: str) -> bytes:
+    def broken(_view: ReceiptView, _paper: str, _qr: str) -> bytes:
         raise RuntimeError("font missing")
 
     window.printer.renderers = {"pdf": broken, "escpos": broken}

@@ -31,6 +31,20 @@ from printing.targets import (
         ("escpos-net:192.168.1.50:9100", PrintTarget("escpos-net", "192.168.1.50", 9100)),
         ("escpos-net:printer.local", PrintTarget("escpos-net", "printer.local", 9100)),
         (" escpos-net:10.0.0.7:4000 ", PrintTarget("escpos-net", "10.0.0.7", 4000)),
+        ("system:", PrintTarget("system", "")),  # the default printer
+        ("system:默认", PrintTarget("system", "")),
+        ("system:EPSON TM-T82 Receipt", PrintTarget("system", "EPSON TM-T82 Receipt")),
+        ("escpos-serial:COM3", PrintTarget("escpos-serial", "COM3", baud=9600)),
+        (
+            "escpos-serial:/dev/ttyUSB0:19200",
+            PrintTarget("escpos-serial", "/dev/ttyUSB0", baud=19200),
+        ),
+        (
+            "escpos-serial:/dev/serial/by-path/pci-0000:00:14.0-usb-0:2:1.0-port0",
+            PrintTarget("escpos-serial", "/dev/serial/by-path/pci-0000:00:14.0-usb-0:2:1.0-port0"),
+        ),
+        ("escpos-usb:0416:5011", PrintTarget("escpos-usb", "0416:5011")),
+        ("escpos-usb:0x4B8:0x202", PrintTarget("escpos-usb", "04b8:0202")),
     ],
 )
 def test_targets_read_back_from_their_setting(text: str, target: PrintTarget) -> None:
@@ -44,6 +58,25 @@ def test_targets_read_back_from_their_setting(text: str, target: PrintTarget) ->
 def test_nonsense_targets_are_refused_in_chinese(text: str) -> None:
     with pytest.raises(PrintError, match=r"打印机设置|网络打印机地址"):
         parse_target(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("escpos-serial:", "打印机设置“escpos-serial:”无法识别"),
+        ("escpos-serial:COM3:96000", "串口打印机“COM3:96000”有误，应为 串口:波特率"),
+        ("escpos-serial:COM3:fast", "串口打印机“COM3:fast”有误"),
+        ("escpos-serial::9600", "串口打印机“:9600”有误"),
+        ("escpos-usb:0416", "USB 打印机“0416”有误，应为 厂商ID:产品ID（十六进制）"),
+        ("escpos-usb:0416:50g1", "USB 打印机“0416:50g1”有误"),
+        ("escpos-usb:0000:5011", "USB 打印机“0000:5011”有误"),
+        ("escpos-usb:0416:5011:1", "USB 打印机“0416:5011:1”有误"),
+    ],
+)
+def test_serial_and_usb_printers_are_checked(text: str, message: str) -> None:
+    with pytest.raises(PrintError) as caught:
+        parse_target(text)
+    assert str(caught.value).startswith(message)
 
 
 def test_the_default_is_a_receipts_folder_beside_the_database(tmp_path: Path) -> None:
@@ -66,7 +99,7 @@ def test_every_print_is_counted_and_rendered_from_the_stored_record(
     )  # fmt: skip
     seen: list[tuple[int, str]] = []
 
-    def fake(view: ReceiptView, paper: str) -> bytes:
+    def fake(view: ReceiptView, paper: str, _qr: str) -> bytes:
         seen.append((view.reprint, paper))
         return f"{view.receipt_no} {view.total_fen}".encode()
 

@@ -259,7 +259,7 @@ def test_printer_settings_are_checked_and_stored(
     assert dialog.location.text() == str(tmp_path / "receipts")
     assert dialog.paper.currentText() == "80 毫米卷纸"
 
-    dialog.kind.setCurrentIndex(2)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("escpos-net"))
     dialog.location.setText("printer.local:abc")
     dialog.accept()
     assert dialog.isVisible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -29,12 +30,7 @@ def register_cjk_font() -> str:
     global _registered
     if _registered is not None:
         return _registered
-    family = CJK_FONT_FAMILY
-    font_id = QFontDatabase.addApplicationFont(str(cjk_font_path()))
-    if font_id < 0:
-        log.warning("Could not load the bundled font %s", cjk_font_path())
-    else:
-        family = QFontDatabase.applicationFontFamilies(font_id)[0]
+    family = add_font(cjk_font_path()) or CJK_FONT_FAMILY
     font = QApplication.font()
     primary = font.family()
     # Substitution covers widgets that name their own family; the list covers the default font.
@@ -44,6 +40,16 @@ def register_cjk_font() -> str:
     QApplication.setFont(font)
     _registered = family
     return family
+
+
+@cache
+def add_font(path: Path) -> str | None:
+    """Register a font file with Qt once (GUI thread); returns its family, None if unreadable."""
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    if font_id < 0:
+        log.warning("Could not load the bundled font %s", path)
+        return None
+    return QFontDatabase.applicationFontFamilies(font_id)[0]
 
 
 def install_translators(app: QCoreApplication, locale: str = DEFAULT_LOCALE) -> list[QTranslator]:

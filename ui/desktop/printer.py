@@ -13,13 +13,18 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 from app.workspace import Workspace
 from printing.targets import (
     DEFAULT_RENDERERS,
+    SYSTEM,
     Printed,
     PrintError,
     Renderer,
+    Sender,
     load_paper,
+    load_qr,
     load_target,
     print_receipt,
 )
+from ui.desktop.receipt_painter import register_receipt_fonts
+from ui.desktop.system_printer import SystemPrinter
 from ui.desktop.tasks import Task, TaskControl, TaskRunner
 
 log = logging.getLogger("village_collect.desktop")
@@ -89,19 +94,25 @@ class ReceiptPrinter(QObject):
         self.runner = runner
         self.window = window
         self.renderers = renderers  # tests put fakes here
+        # What printing/ cannot reach without Qt; tests point the system printer at a PDF.
+        self.senders: dict[str, Sender] = {SYSTEM: SystemPrinter()}
         self.message_box: PrintFailedBox | None = None
+        register_receipt_fonts()  # here, on the GUI thread: the worker only paints
 
     @Slot(str)
     def print_receipt(self, receipt_no: str) -> None:
         """Queue one print of `receipt_no` (the first, or a reprint: the database counts)."""
-        workspace, renderers = self.workspace, self.renderers
+        workspace, renderers, senders = self.workspace, self.renderers, dict(self.senders)
 
         def work(_control: TaskControl) -> PrintOutcome:
             try:
                 with workspace.db.sessions() as session:
                     target = load_target(session, workspace.db.path)
                     paper = load_paper(session)
-                printed = print_receipt(workspace.db, receipt_no, target, paper, renderers)
+                    qr = load_qr(session)
+                printed = print_receipt(
+                    workspace.db, receipt_no, target, paper, renderers, qr=qr, senders=senders
+                )
             except PrintError as exc:
                 return PrintOutcome(receipt_no, None, str(exc))
             except Exception as exc:

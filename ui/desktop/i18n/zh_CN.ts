@@ -354,12 +354,28 @@
         <translation>PDF 文件（存入文件夹）</translation>
     </message>
     <message>
+        <source>System printer (through its driver)</source>
+        <translation>系统打印机（通过打印机驱动）</translation>
+    </message>
+    <message>
         <source>Receipt printer (ESC/POS) as a file or device</source>
         <translation>小票打印机（ESC/POS），写入文件或设备</translation>
     </message>
     <message>
         <source>Network receipt printer (ESC/POS, raw port 9100)</source>
         <translation>网络小票打印机（ESC/POS，端口 9100）</translation>
+    </message>
+    <message>
+        <source>Serial receipt printer (ESC/POS, COM port)</source>
+        <translation>串口小票打印机（ESC/POS，COM 口）</translation>
+    </message>
+    <message>
+        <source>USB receipt printer (ESC/POS, raw USB)</source>
+        <translation>USB 小票打印机（ESC/POS，直连 USB）</translation>
+    </message>
+    <message>
+        <source>The default printer</source>
+        <translation>默认打印机</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
@@ -374,8 +390,20 @@
         <translation>80 毫米卷纸</translation>
     </message>
     <message>
+        <source>The printer&apos;s QR command</source>
+        <translation>打印机指令</translation>
+    </message>
+    <message>
+        <source>An image (older printers)</source>
+        <translation>图片（旧式打印机）</translation>
+    </message>
+    <message>
         <source>&amp;Print to:</source>
         <translation>打印到(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>S&amp;ystem printer:</source>
+        <translation>系统打印机(&amp;Y)：</translation>
     </message>
     <message>
         <source>&amp;Where:</source>
@@ -384,6 +412,14 @@
     <message>
         <source>&amp;Paper:</source>
         <translation>纸张(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;QR code:</source>
+        <translation>二维码方式(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>{name} (not found)</source>
+        <translation>{name}（未找到）</translation>
     </message>
     <message>
         <source>A folder, e.g. D:\receipts</source>
@@ -396,6 +432,26 @@
     <message>
         <source>Address:port, e.g. 192.168.1.50:9100</source>
         <translation>地址:端口，如 192.168.1.50:9100</translation>
+    </message>
+    <message>
+        <source>Port:baud rate, e.g. COM3:9600 or /dev/ttyUSB0:9600</source>
+        <translation>串口:波特率，如 COM3:9600 或 /dev/ttyUSB0:9600</translation>
+    </message>
+    <message>
+        <source>Vendor id:product id in hex, e.g. 0416:5011</source>
+        <translation>厂商ID:产品ID（十六进制），如 0416:5011</translation>
+    </message>
+    <message>
+        <source>Serial ports on this computer: {ports}</source>
+        <translation>本机串口：{ports}</translation>
+    </message>
+    <message>
+        <source>No serial port found on this computer.</source>
+        <translation>本机没有找到串口。</translation>
+    </message>
+    <message>
+        <source>The ids are shown by lsusb on Linux, or in Device Manager&apos;s hardware ids (VID_0416&amp;PID_5011) on Windows.</source>
+        <translation>ID 可在 Linux 的 lsusb 中查到，或在 Windows 设备管理器的“硬件 ID”（VID_0416&amp;PID_5011）中查到。</translation>
     </message>
     <message>
         <source>Receipt folder</source>
