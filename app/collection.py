@@ -171,6 +171,9 @@ _COUNTER = select(
     Device.private_key,
     select(func.coalesce(func.max(Payment.seq), 0) + 1).scalar_subquery(),
     select(Setting.value).where(Setting.key == AGENT_KEY).scalar_subquery(),
+    # The ledger's last event, which the payment's event chains to.
+    select(LedgerEvent.seq).order_by(LedgerEvent.seq.desc()).limit(1).scalar_subquery(),
+    select(LedgerEvent.hash).order_by(LedgerEvent.seq.desc()).limit(1).scalar_subquery(),
 ).limit(1)
 _INSERT_PAYMENT = insert(Payment)
 _INSERT_LINES = insert(PaymentLine)
@@ -202,12 +205,13 @@ def _record(
             raise CollectionError(
                 f"{person.name} 不是本户（户号{household.number}）成员，请分户缴费"
             )
-    paid = paid_receipts(conn, person_ids, policy.benefit_year)
     quotes: list[tuple[Member, Quote]] = []
     for pid in person_ids:
         person = people[pid]
-        if pid in paid:
-            raise CollectionError(f"{person.name} 本年度已缴费（收据号 {paid[pid]}），不能重复收费")
+        if person.receipt_no:
+            raise CollectionError(
+                f"{person.name} 本年度已缴费（收据号 {person.receipt_no}），不能重复收费"
+            )
         answer = quote(person.facts, policy, paid_on)
         if not answer.due:
             raise CollectionError(f"{person.name} 不需缴费：{answer.explanation}")
@@ -229,7 +233,7 @@ def _record(
     if counter is None:  # the very first payment on a new device makes its key
         device_key(conn)
         counter = conn.execute(_COUNTER).one()
-    device_id, prefix, private_key, seq, agent = counter
+    device_id, prefix, private_key, seq, agent, last_seq, last_hash = counter
     device = DeviceKey(device_id, prefix, private_key)
     receipt_no = format_receipt_no(prefix, seq)
     agent = agent or DEFAULT_AGENT
@@ -265,7 +269,9 @@ def _record(
         "region": policy.key,
         "lines": lines,
     }
-    event_id = ledger.append(conn, device, "payment", body)
+    event_id = ledger.append(
+        conn, device, "payment", body, (last_seq or 0, last_hash or ledger.GENESIS)
+    )
     payment_id = conn.execute(
         _INSERT_PAYMENT,
         {

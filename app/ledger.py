@@ -34,10 +34,21 @@ _LAST = select(LedgerEvent.seq, LedgerEvent.hash).order_by(LedgerEvent.seq.desc(
 _INSERT = insert(LedgerEvent)
 
 
-def append(executor: Session | Connection, device: Signer, kind: str, body: dict[str, Any]) -> str:
-    """Add an event after the last one, in the caller's (write) transaction; its event id."""
-    last = executor.execute(_LAST).first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+def append(
+    executor: Session | Connection,
+    device: Signer,
+    kind: str,
+    body: dict[str, Any],
+    last: tuple[int, str] | None = None,
+) -> str:
+    """Add an event after the last one, in the caller's (write) transaction; its event id.
+
+    `last` is the last event's (seq, hash) when the caller read it already ((0, GENESIS)
+    on an empty ledger); it must come from the same write transaction."""
+    if last is None:
+        row = executor.execute(_LAST).first()
+        last = (row[0], row[1]) if row else (0, GENESIS)
+    seq, prev_hash = last[0] + 1, last[1]
     event_id = str(uuid.uuid4())
     at = datetime.now(UTC).isoformat(timespec="microseconds")
     text = canonical(body)

@@ -11,7 +11,7 @@ from sqlalchemy import BindParameter, Connection, Select, bindparam, func, selec
 from sqlalchemy.orm import Session
 
 from app.policy import PersonFacts, Policy, Quote, quote
-from db.models import Enrolment, Person, SpecialGroup
+from db.models import Enrolment, Payment, PaymentLine, Person, ReceiptVoid, SpecialGroup
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +42,23 @@ def _facts_query(benefit_year: int | BindParameter[int], *extra: Any) -> Select[
 # Built once with bound parameters: a payment at the counter runs them every time.
 _IDS = Person.id.in_(bindparam("ids", expanding=True))
 _FACTS_OF = _facts_query(bindparam("year")).where(_IDS)
+# The receipt (not voided) that already paid a person for the year, if any.
+_PAID_RECEIPT = (
+    select(Payment.receipt_no)
+    .join(PaymentLine, PaymentLine.payment_id == Payment.id)
+    .outerjoin(ReceiptVoid, ReceiptVoid.payment_id == Payment.id)
+    .where(
+        PaymentLine.person_id == Person.id,
+        PaymentLine.benefit_year == bindparam("year"),
+        ReceiptVoid.payment_id.is_(None),
+    )
+    .limit(1)
+    .scalar_subquery()
+)
 _MEMBERS_OF = _facts_query(
-    bindparam("year"), Person.name, Person.id_number, Person.household_id, Person.relation
-).where(_IDS)
+    bindparam("year"), Person.name, Person.id_number, Person.household_id, Person.relation,
+    _PAID_RECEIPT,
+).where(_IDS)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +71,7 @@ class Member:
     household_id: int
     relation: str
     facts: PersonFacts
+    receipt_no: str | None  # the receipt that paid them for the year already, if any
 
 
 def _facts(
@@ -92,7 +107,7 @@ def members_for(
     return {
         row.id: Member(
             row.id, row.name, row.id_number, row.household_id, row.relation,
-            _facts(row.birth_date, row.assessed_fen, row.status, row[4]),
+            _facts(row.birth_date, row.assessed_fen, row.status, row[4]), row[-1],
         )
         for row in rows
     }  # fmt: skip
