@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, select, text
+from sqlalchemy import delete, insert, select, text
 
 from app.collection import quote_household, record_payment
 from app.workspace import Workspace, open_workspace
@@ -187,13 +187,15 @@ def ingest_figures(url: str, device_db: Path, work: Path) -> dict[str, Any]:
         for first in range(0, len(events), BATCH):
             ingest(county, 1, events[first : first + BATCH])
         ours = time.perf_counter() - start
+        from sync.server.schema import SyncEvent
+
+        table = SyncEvent.__table__
         with county.reading() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(text("SELECT * FROM sync_event"))]
+            rows = [dict(r._mapping) for r in conn.execute(select(table))]
         with county.writing() as conn:
-            conn.execute(text("DELETE FROM sync_event"))
+            conn.execute(delete(SyncEvent))
         for row in rows:
             row.pop("id")
-        from sync.server.schema import SyncEvent
 
         start = time.perf_counter()
         for first in range(0, len(rows), BATCH):

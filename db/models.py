@@ -238,3 +238,35 @@ class ReceiptPrint(Base):
     copy_no: Mapped[int] = mapped_column(Integer)  # 0 original, N the Nth reprint
     printed_at: Mapped[datetime] = mapped_column(DateTime)
     target: Mapped[str] = mapped_column(String(32))  # pdf, escpos, system printer ...
+
+
+class CorrectionRequest(Base):
+    """An identity the roster cannot match (未查询到参保信息, name or ID differs, registered
+    elsewhere), queued for the county to correct. Each change is also a ledger event."""
+
+    __tablename__ = "correction_request"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'accepted', 'rejected')", name="state"),
+        CheckConstraint(
+            "problem IN ('not_found', 'name_differs', 'id_differs', 'elsewhere', 'other')",
+            name="problem",
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)  # the same at the county
+    id_type: Mapped[str] = mapped_column(String(2))
+    id_number: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    hukou_place: Mapped[str] = mapped_column(String(128))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    village_code: Mapped[str] = mapped_column(ForeignKey("village.code"))
+    household_number: Mapped[str] = mapped_column(String(32), default="")  # "" a new household
+    problem: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str] = mapped_column(String(500), default="")  # the county's, when rejected
+    merges: Mapped[int] = mapped_column(Integer, default=0)  # later requests folded into this
+    event_id: Mapped[str] = mapped_column(String(36))  # the latest ledger event for it
+    created_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -99,7 +99,8 @@ def _phone(text: str) -> str:
     return "/".join(cleaned)
 
 
-def _name(text: str) -> str:
+def name_of(text: str) -> str:
+    """A person's name with stray spaces removed, or RowError saying what is wrong."""
     name = text if text.isprintable() and " " not in text else re.sub(r"\s+", "", text)
     name = name.replace("\u3000", "")
     if not name:
@@ -122,7 +123,7 @@ def parse_record(cells: dict[str, str], today: date) -> RosterRecord:
         raise RowError("村(社区)不能为空")
     if village_code and not re.fullmatch(r"\d{12}", village_code):
         raise RowError(f"村代码“{village_code}”应为12位数字")
-    name = _name(cells.get("name", ""))
+    name = name_of(cells.get("name", ""))
     try:
         id_type = id_type_from_label(cells.get("id_type"))
         ident = parse_id(cells.get("id_number", ""), id_type, today=today)

@@ -25,12 +25,15 @@ from app.roster.search import DEFAULT_LIMIT, HouseholdMatch, find_households
 from app.workspace import Workspace
 from printing.targets import Printed
 from ui.desktop.desk import CollectDesk
+from ui.desktop.enrollment import EnrollDialog
 from ui.desktop.importing import RosterImport
 from ui.desktop.models import HouseholdTableModel
 from ui.desktop.printer import ReceiptPrinter, where_text
 from ui.desktop.printer_settings import PrinterSettingsDialog
 from ui.desktop.receipts import ReceiptsDialog
 from ui.desktop.search_box import SearchBox
+from ui.desktop.sync_status import SyncProblemsDialog, SyncStatusArea
+from ui.desktop.syncing import SyncController, SyncOutcome
 from ui.desktop.tables import setup_table
 from ui.desktop.tasks import TaskRunner
 
@@ -65,8 +68,14 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.printer = ReceiptPrinter(workspace, self.runner, self)
         self.printer.printed.connect(self._printed)
+        # Sync has its own worker: a slow network never holds up a payment or a print.
+        self.sync = SyncController(workspace, self)
+        self.sync.finished.connect(self._synced)
         self.current_import: RosterImport | None = None
         self.receipts_dialog: ReceiptsDialog | None = None
+        self.enroll_dialog: EnrollDialog | None = None
+        self.problems_dialog: SyncProblemsDialog | None = None
+        self._sync_asked = False
         self.last_receipt: str | None = None
         self._last_query: str | None = None
         self._last_dir = Path.home()
@@ -79,6 +88,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.resize(PREFERRED_SIZE)
         self.search_box.setFocus()
+        self.sync.start()
 
     # --- construction -------------------------------------------------------------------
 
@@ -128,6 +138,7 @@ class MainWindow(QMainWindow):
 
         self.desk = CollectDesk(self.workspace, self.runner, self.log_path)
         self.desk.paid.connect(self._paid)
+        self.desk.paid.connect(self.sync.request)  # after _paid: the print is queued first
         # The desk's table is the members table the search fills.
         self.members = self.desk.model
         self.member_view = self.desk.table
@@ -190,6 +201,20 @@ class MainWindow(QMainWindow):
         self.printer_action.triggered.connect(self.printer_settings)
         receipts_menu.addAction(self.printer_action)
 
+        self.sync_menu = sync_menu = self.menuBar().addMenu(self.tr("S&ync"))
+        self.sync_action = QAction(self.tr("&Sync now"), self)
+        self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.sync_action.triggered.connect(self.sync_now)
+        sync_menu.addAction(self.sync_action)
+        self.problems_action = QAction(self.tr("Sync &problems…"), self)
+        self.problems_action.triggered.connect(self.show_sync_problems)
+        sync_menu.addAction(self.problems_action)
+
+        self.settings_menu = settings_menu = self.menuBar().addMenu(self.tr("S&ettings"))
+        self.enroll_action = QAction(self.tr("&Register with the county…"), self)
+        self.enroll_action.triggered.connect(self.show_enrollment)
+        settings_menu.addAction(self.enroll_action)
+
     def _build_status_bar(self) -> None:
         self.date_label = QLabel(
             self.tr("Business date {date} · benefit year {year}").format(
@@ -198,6 +223,10 @@ class MainWindow(QMainWindow):
         )
         if self.workspace.db.path is not None:
             self.date_label.setToolTip(str(self.workspace.db.path))
+        self.sync_status = SyncStatusArea(self.sync)
+        self.sync_status.sync_requested.connect(self.sync_now)
+        self.sync_status.problems_requested.connect(self.show_sync_problems)
+        self.statusBar().addPermanentWidget(self.sync_status)
         self.statusBar().addPermanentWidget(self.date_label)
 
     def show_for_screen(self) -> None:
@@ -383,6 +412,7 @@ class MainWindow(QMainWindow):
             self.tr("Receipt {receipt} voided").format(receipt=receipt_no), STATUS_MESSAGE_MS
         )
         self.desk.refresh()  # its members may be due again
+        self.sync.request()  # the void is a ledger event the county needs too
 
     @Slot()
     def printer_settings(self) -> PrinterSettingsDialog:
@@ -390,6 +420,64 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    # --- sync -----------------------------------------------------------------------------
+
+    @Slot()
+    def sync_now(self) -> None:
+        """同步 / Ctrl+Shift+S: sync now; an unregistered computer is offered registration."""
+        if self.sync.request():
+            self._sync_asked = True
+        else:
+            self.show_enrollment()
+
+    @Slot(object)
+    def _synced(self, outcome: SyncOutcome) -> None:
+        # Only a sync the agent asked for is reported here: a background one must not push a
+        # payment's change amount out of the status bar. The status area shows every one.
+        if not self._sync_asked:
+            return
+        self._sync_asked = False
+        report = outcome.report
+        if report is None:
+            reason = self.sync.last_error or outcome.error
+            text = self.tr("Sync did not finish: {reason}").format(reason=reason)
+            self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+            return
+        text = self.tr("Synced: {sent} records sent, {changes} changes from the county").format(
+            sent=report.pushed, changes=report.pulled
+        )
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+
+    @Slot()
+    def show_sync_problems(self) -> SyncProblemsDialog:
+        dialog = SyncProblemsDialog(self.sync.problems(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._problems_closed)
+        self.problems_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _problems_closed(self) -> None:
+        self.problems_dialog = None
+
+    @Slot()
+    def show_enrollment(self) -> EnrollDialog:
+        """设置 → 向县医保局注册…"""
+        if self.enroll_dialog is not None:
+            self.enroll_dialog.raise_()
+            return self.enroll_dialog
+        dialog = EnrollDialog(self.sync, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._enrollment_closed)
+        self.enroll_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _enrollment_closed(self) -> None:
+        self.enroll_dialog = None
 
     # --- import ---------------------------------------------------------------------------
 
@@ -435,6 +523,8 @@ class MainWindow(QMainWindow):
     # --- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # An import stops at its next chunk; waiting keeps the database closed cleanly.
+        # An import stops at its next chunk, a sync after its current request; waiting keeps
+        # the database closed cleanly.
+        self.sync.shutdown()
         self.runner.shutdown()
         super().closeEvent(event)

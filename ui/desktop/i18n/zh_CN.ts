@@ -93,6 +93,81 @@
     </message>
 </context>
 <context>
+    <name>EnrollDialog</name>
+    <message>
+        <source>Register with the county</source>
+        <translation>向县医保局注册</translation>
+    </message>
+    <message>
+        <source>Enter the county server&apos;s address and the one-time registration code the county medical insurance office gave you.</source>
+        <translation>请填写县级服务器地址和县医保局给的一次性注册码。</translation>
+    </message>
+    <message>
+        <source>This computer is registered with {server}.</source>
+        <translation>本机已在 {server} 注册。</translation>
+    </message>
+    <message>
+        <source>e.g. http://10.0.0.5:8750</source>
+        <translation>如 http://10.0.0.5:8750</translation>
+    </message>
+    <message>
+        <source>12 letters and digits</source>
+        <translation>12 位字母和数字</translation>
+    </message>
+    <message>
+        <source>County server &amp;address:</source>
+        <translation>县级服务器地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Registration &amp;code:</source>
+        <translation>注册码(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Register</source>
+        <translation>注册(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Enter the county server&apos;s address.</source>
+        <translation>请填写县级服务器地址。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a server address.</source>
+        <translation>“{text}”不是服务器地址。</translation>
+    </message>
+    <message>
+        <source>Enter the registration code.</source>
+        <translation>请填写注册码。</translation>
+    </message>
+    <message>
+        <source>A registration is already running; wait for it.</source>
+        <translation>正在注册，请稍候。</translation>
+    </message>
+    <message>
+        <source>Registering with {server}…</source>
+        <translation>正在向 {server} 注册…</translation>
+    </message>
+    <message>
+        <source>Registration failed; correct the fields and try again.</source>
+        <translation>注册未成功，请改正后重试。</translation>
+    </message>
+    <message>
+        <source>Registered.</source>
+        <translation>注册成功。</translation>
+    </message>
+    <message>
+        <source>Device {device}
+Receipt prefix {prefix} (new receipts start with it)
+Agent {agent}
+Villages {villages}
+The first sync is fetching the villages&apos; roster now.</source>
+        <translation>设备编号 {device}
+收据前缀 {prefix}（此后的收据号以它开头）
+代收员 {agent}
+村 {villages}
+正在进行首次同步，下载本村花名册。</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdTableModel</name>
     <message>
         <source>Household no.</source>
@@ -189,6 +264,26 @@
         <translation>打印机(&amp;P)…</translation>
     </message>
     <message>
+        <source>S&amp;ync</source>
+        <translation>同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>立即同步(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Sync &amp;problems…</source>
+        <translation>同步问题(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>S&amp;ettings</source>
+        <translation>设置(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Register with the county…</source>
+        <translation>向县医保局注册(&amp;R)…</translation>
+    </message>
+    <message>
         <source>Business date {date} · benefit year {year}</source>
         <translation>业务日期 {date} · {year}年度</translation>
     </message>
@@ -227,6 +322,14 @@
     <message>
         <source>Receipt {receipt} voided</source>
         <translation>收据 {receipt} 已作废</translation>
+    </message>
+    <message>
+        <source>Sync did not finish: {reason}</source>
+        <translation>同步未完成：{reason}</translation>
+    </message>
+    <message>
+        <source>Synced: {sent} records sent, {changes} changes from the county</source>
+        <translation>同步完成：上传 {sent} 条记录，下载 {changes} 条变更</translation>
     </message>
     <message>
         <source>Import roster</source>
@@ -577,6 +680,95 @@
     <message>
         <source>Cannot import the roster</source>
         <translation>无法导入花名册</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>Sync stopped on an unexpected error ({error}); the details are in the log. Records are kept on this computer.</source>
+        <translation>同步因意外错误中断（{error}），详情已写入日志。记录已保存在本机。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncProblemsDialog</name>
+    <message>
+        <source>Sync problems</source>
+        <translation>同步问题</translation>
+    </message>
+    <message>
+        <source>The last sync reported these problems. The records stay on this computer; call the county&apos;s medical insurance office about any that do not clear.</source>
+        <translation>最近一次同步有以下问题。记录仍保存在本机；如问题一直存在，请联系县医保局。</translation>
+    </message>
+    <message>
+        <source>The last sync reported no problems.</source>
+        <translation>最近一次同步没有问题。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusArea</name>
+    <message>
+        <source>Show the problems of the last sync</source>
+        <translation>查看最近一次同步的问题</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Send the records to the county and fetch its changes now (Ctrl+Shift+S)</source>
+        <translation>立即上传记录并下载县里的变更（Ctrl+Shift+S）</translation>
+    </message>
+    <message>
+        <source>Not registered</source>
+        <translation>未注册</translation>
+    </message>
+    <message>
+        <source>Not connected yet</source>
+        <translation>尚未连接</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● 在线</translation>
+    </message>
+    <message>
+        <source>● Offline</source>
+        <translation>● 离线</translation>
+    </message>
+    <message>
+        <source>● Sync failed</source>
+        <translation>● 同步出错</translation>
+    </message>
+    <message>
+        <source>This computer is not registered with the county yet: Settings → Register with the county…, with the code the county gave you.</source>
+        <translation>本机尚未向县医保局注册：请在“设置 → 向县医保局注册…”中填写县医保局给的注册码。</translation>
+    </message>
+    <message>
+        <source>County server: {server}</source>
+        <translation>县级服务器：{server}</translation>
+    </message>
+    <message>
+        <source>{count} waiting to upload</source>
+        <translation>待上传 {count} 条</translation>
+    </message>
+    <message>
+        <source>Records on this computer the county has not confirmed yet</source>
+        <translation>本机上县里尚未确认收到的记录</translation>
+    </message>
+    <message>
+        <source>Last sync {time}</source>
+        <translation>上次同步 {time}</translation>
+    </message>
+    <message>
+        <source>Never synced</source>
+        <translation>尚未同步</translation>
+    </message>
+    <message>
+        <source>{count} problems</source>
+        <translation>问题 {count} 条</translation>
     </message>
 </context>
 <context>
