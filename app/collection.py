@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app import ledger
+from app.corrections import pending_for
 from app.identity import mask
 from app.keys import DeviceKey, device_key, ensure_device, sign
 from app.policy import Policy, Quote, quote
@@ -56,10 +57,12 @@ class MemberQuote:
     masked_id: str
     quote: Quote
     receipt_no: str | None  # the receipt that paid this person for the year, if any
+    # An identity correction the county has not decided: no charge until it has (the notices).
+    correction_pending: bool = False
 
     @property
     def payable(self) -> bool:
-        return self.quote.due and self.receipt_no is None
+        return self.quote.due and self.receipt_no is None and not self.correction_pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +109,16 @@ def quote_household(
     ids = [m.id for m in members]
     paid = paid_receipts(session, ids, policy.benefit_year)
     facts = facts_for(session, ids, policy.benefit_year)
+    blocked = (
+        set() if policy.provisional_collection else pending_for(session, [m[2] for m in members])
+    )
     return [
-        MemberQuote(pid, name, mask(number), quote(facts[pid], policy, paid_on), paid.get(pid))
+        MemberQuote(
+            pid, name, mask(number), quote(facts[pid], policy, paid_on), paid.get(pid),
+            number in blocked,
+        )
         for pid, name, number in members
-    ]
+    ]  # fmt: skip
 
 
 def _check_method(method: str, reference: str) -> str:
@@ -205,9 +214,18 @@ def _record(
             raise CollectionError(
                 f"{person.name} 不是本户（户号{household.number}）成员，请分户缴费"
             )
+    blocked = (
+        set()
+        if policy.provisional_collection
+        else pending_for(conn, [people[pid].id_number for pid in person_ids])
+    )
     quotes: list[tuple[Member, Quote]] = []
     for pid in person_ids:
         person = people[pid]
+        if person.id_number in blocked:
+            raise CollectionError(
+                f"{person.name} 有待县医保局审核的身份更正申请，审核通过后才能收费"
+            )
         if person.receipt_no:
             raise CollectionError(
                 f"{person.name} 本年度已缴费（收据号 {person.receipt_no}），不能重复收费"

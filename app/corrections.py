@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from app import ledger
@@ -233,7 +233,7 @@ def queue(db: Database) -> list[QueuedRequest]:
         return [_view(session, row, acked) for row in rows]
 
 
-def pending_for(session: Session, id_numbers: list[str]) -> set[str]:
+def pending_for(session: Session | Connection, id_numbers: list[str]) -> set[str]:
     """Which of these ID numbers have a request the county has not decided yet."""
     if not id_numbers:
         return set()

@@ -27,8 +27,8 @@ ENV_POLICY_DIR = "VCOLLECT_POLICY_DIR"  # a county's own files, searched before 
 
 _TOP_KEYS = {
     "key", "region", "benefit_year", "source", "extends", "county_codes", "standards", "periods",
-    "categories", "tiers", "late", "cases", "targets", "work_fee", "deposit", "optional", "choices",
-    "labels",
+    "categories", "tiers", "late", "cases", "targets", "work_fee", "deposit", "corrections",
+    "optional", "choices", "labels",
 }  # fmt: skip
 _STANDARDS = {"individual", "full", "none", "closed"}
 _COVER_FROM = {"benefit_start", "event", "payment", "next_month", "fixed"}
@@ -184,6 +184,11 @@ class _Checker:
         self.unknown_keys(fee, {"per_person", "note"}, "work_fee")
         deposit = data.get("deposit", {})
         self.unknown_keys(deposit, {"max_days", "max_cash", "note"}, "deposit")
+        corrections = data.get("corrections", {})
+        self.unknown_keys(corrections, {"provisional", "note"}, "corrections")
+        provisional = corrections.get("provisional", False)
+        if not isinstance(provisional, bool):
+            raise self.fail("corrections.provisional", "应为 true 或 false")
         return Policy(
             key=key,
             region=self.get(data, "region", str, "顶层"),
@@ -205,6 +210,7 @@ class _Checker:
             deposit_cash_fen=(
                 self.fen(deposit["max_cash"], "deposit.max_cash") if "max_cash" in deposit else None
             ),
+            provisional_collection=provisional,
             optional=tuple(
                 OptionalProduct(
                     self.get(item, "name", str, f"optional[{i}]"),

@@ -128,6 +128,9 @@ class Policy:
     work_fee_fen: int | None = None  # per person collected
     deposit_days: int | None = None
     deposit_cash_fen: int | None = None
+    # Whether a person with an undecided identity correction may still be charged (the receipt
+    # then says the collection is provisional); the notices say no, so False unless a county says.
+    provisional_collection: bool = False
     optional: tuple[OptionalProduct, ...] = ()
     choices: tuple[Choice, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)  # category -> words of the notice

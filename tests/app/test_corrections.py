@@ -134,3 +134,26 @@ def test_a_household_of_another_village_is_refused(demo_workspace: Workspace) ->
         request_correction(demo_workspace.db, form(household=number), demo_workspace.today)
     with demo_workspace.db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(CorrectionRequest)) == 0
+
+
+def test_a_person_with_a_pending_correction_cannot_be_charged(demo_workspace: Workspace) -> None:
+    from app.collection import CollectionError as PaymentRefused
+    from app.collection import quote_household, record_payment
+
+    policy = demo_workspace.policy()
+    with demo_workspace.db.sessions() as session:
+        person = session.scalars(select(Person).limit(1)).one()
+        number, household_id, person_id = person.id_number, person.household_id, person.id
+    request_correction(
+        demo_workspace.db, form(id_number=number, problem="name_differs"), demo_workspace.today
+    )
+    with demo_workspace.db.sessions() as session:
+        quotes = quote_household(session, household_id, policy, demo_workspace.today)
+    mine = next(q for q in quotes if q.person_id == person_id)
+    assert mine.correction_pending and not mine.payable
+    with pytest.raises(PaymentRefused, match="身份更正"):
+        record_payment(
+            demo_workspace.db, policy, household_id, [person_id], method="cash",
+            paid_on=demo_workspace.today,
+        )  # fmt: skip
+    assert events(demo_workspace) == 1  # only the request

@@ -257,6 +257,8 @@ class MemberTableModel(RowTableModel[DeskRow]):
             return row.member.status_label
         if row.quote.receipt_no is not None:
             return self.tr("Paid · {receipt}").format(receipt=row.quote.receipt_no)
+        if row.quote.correction_pending:
+            return self.tr("Identity correction pending")
         reason = row.quote.quote.reason
         return self._reasons.get(reason, reason)
 

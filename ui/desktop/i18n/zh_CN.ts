@@ -419,6 +419,10 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>已缴 · {receipt}</translation>
     </message>
     <message>
+        <source>Identity correction pending</source>
+        <translation>身份更正待审核</translation>
+    </message>
+    <message>
         <source>{amount} later</source>
         <translation>{amount}（事后返还）</translation>
     </message>
