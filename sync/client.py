@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -118,6 +118,10 @@ def _send(client: httpx.Client, request: httpx.Request) -> httpx.Response:
             f"无法连接县级服务器 {client.base_url}：{type(exc).__name__}。"
             "记录已保存在本机，联网后会自动补传"
         ) from exc
+    except httpx.RequestError as exc:  # an answer that does not decode, a redirect loop
+        raise SyncError(
+            f"县级服务器的回答无法识别（{type(exc).__name__}），记录已保存在本机，稍后重试"
+        ) from exc
 
 
 def enroll(
@@ -198,10 +202,10 @@ def push(workspace: Workspace, client: httpx.Client, report: SyncReport) -> None
         headers["Content-Encoding"] = GZIP
         headers["Content-Type"] = "application/json"
         request = client.build_request("POST", f"{API}/push", content=body, headers=headers)
-        answer = _answer(_send(client, request))
+        results, stored = _push_answer(_answer(_send(client, request)), events)
         report.pushed += len(events)
-        for result in answer.get("results", []):
-            state = result.get("status")
+        for result in results:
+            state = result["status"]
             if state == "accepted":
                 report.acknowledged += 1
             elif state == "duplicate":
@@ -212,13 +216,38 @@ def push(workspace: Workspace, client: httpx.Client, report: SyncReport) -> None
                 report.rejected += 1
             if result.get("reason"):
                 report.problems.append(f"第{result.get('seq')}号事件：{result['reason']}")
-        stored = int(answer.get("device_seq", 0))
+        # Never past what was sent: a county that holds more of this device's chain than
+        # the device (a restored laptop) hears the rest and answers duplicate or conflict.
         with writing(workspace.db.engine) as session:
-            set_setting(session, ACKED_KEY, str(max(acked, stored)))
+            set_setting(session, ACKED_KEY, str(max(acked, min(stored, events[-1].seq))))
         if stored < events[-1].seq:
             # The county holds the chain up to `stored` and no further: the rest waits for
             # the county (a conflict) or for the next sync; resending now would loop.
             return
+
+
+PUSH_STATES = frozenset({"accepted", "duplicate", "conflict", "rejected"})
+
+
+def _push_answer(
+    answer: dict[str, Any], events: Sequence[LedgerEvent]
+) -> tuple[list[dict[str, Any]], int]:
+    """The per-event results and the stored seq of a push answer, or SyncError: an answer
+    that does not speak of exactly the events sent (a proxy, another server) moves nothing."""
+    results, stored = answer.get("results"), answer.get("device_seq")
+    sent = sorted(e.event_id for e in events)
+    if (
+        not isinstance(results, list)
+        or not all(isinstance(r, dict) and r.get("status") in PUSH_STATES for r in results)
+        or sorted(str(r.get("event_id")) for r in results) != sent
+        or not isinstance(stored, int)
+        or isinstance(stored, bool)
+        or stored < 0
+    ):
+        raise SyncError(
+            "县级服务器的回答无法识别（不是本程序的服务器？），记录已保存在本机，稍后重试"
+        )
+    return results, stored
 
 
 def pull(workspace: Workspace, client: httpx.Client, report: SyncReport) -> None:

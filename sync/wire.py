@@ -6,6 +6,7 @@ import base64
 import gzip
 import hashlib
 import json
+import re
 import zlib
 from typing import Any
 
@@ -27,6 +28,14 @@ class WireError(ValueError):
     """A body or signature that does not parse or check; str() is the Chinese reason."""
 
 
+class TooLarge(WireError):
+    """A body over the size limits, as sent or once inflated (HTTP 413)."""
+
+
+# A JSON escape of half a UTF-16 surrogate pair: JSON allows it alone, UTF-8 cannot hold it.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def dump(value: Any) -> bytes:
     """Compact JSON bytes."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
@@ -44,7 +53,7 @@ def pack(value: Any) -> bytes:
 def unpack(data: bytes, encoding: str | None) -> Any:
     """The JSON value of a request or answer body, gzip or plain, with size limits."""
     if len(data) > MAX_BODY_BYTES:
-        raise WireError(f"请求过大（{len(data)} 字节，上限 {MAX_BODY_BYTES}）")
+        raise TooLarge(f"请求过大（{len(data)} 字节，上限 {MAX_BODY_BYTES}）")
     if encoding == GZIP:
         inflater = zlib.decompressobj(wbits=31)
         try:
@@ -52,13 +61,22 @@ def unpack(data: bytes, encoding: str | None) -> Any:
         except zlib.error as exc:
             raise WireError("请求内容不是有效的 gzip 压缩数据") from exc
         if len(data) > MAX_JSON_BYTES or inflater.unconsumed_tail:
-            raise WireError("请求解压后过大")
+            raise TooLarge(f"请求解压后过大（上限 {MAX_JSON_BYTES} 字节）")
     elif encoding not in (None, "", "identity"):
         raise WireError(f"不支持的内容编码“{encoding}”")
     try:
-        return json.loads(data)
+        value = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WireError(f"请求内容不是有效的 JSON：{exc}") from exc
+    except RecursionError as exc:
+        raise WireError("请求内容不是可接受的 JSON：嵌套层数过多") from exc
+    if _SURROGATE_ESCAPE.search(data):
+        # A pair decodes to one character; a lone half would fail later, as UTF-8 or in SQL.
+        try:
+            dump(value)
+        except UnicodeEncodeError as exc:
+            raise WireError("请求内容含有无效的 Unicode 字符（不成对的代理项）") from exc
+    return value
 
 
 def request_digest(method: str, path: str, query: str, body: bytes) -> bytes:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from app import __version__
 from app.settings import get_setting
@@ -22,8 +24,10 @@ from sync.wire import (
     DEVICE_HEADER,
     GZIP,
     MAX_BATCH_EVENTS,
+    MAX_BODY_BYTES,
     MAX_PAGE,
     SIGNATURE_HEADER,
+    TooLarge,
     WireError,
     b64,
     check_signature,
@@ -47,14 +51,185 @@ class ApiError(Exception):
         self.detail = detail
 
 
+MAX_CURSOR = 2**63 - 1  # the feed's BIGINT
+# A body over the limit is read to this many bytes (and dropped) so that the sender hears
+# the 413 instead of a reset connection; past it the connection is closed.
+DRAIN_BYTES = 16 * MAX_BODY_BYTES
+STATUS_DETAIL = {
+    404: "找不到该地址（县级服务的接口见 /openapi.json）",
+    405: "该地址不支持这种请求方法",
+}
+PARAM_DETAIL = {
+    "cursor": f"cursor 应为 0 到 {MAX_CURSOR} 之间的整数",
+    "limit": f"limit 应为 1 到 {MAX_PAGE} 之间的整数",
+}
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request's raw body, refused (413) past MAX_BODY_BYTES without holding it all."""
+    too_large = ApiError(413, f"请求过大（上限 {MAX_BODY_BYTES} 字节），请分批发送")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > DRAIN_BYTES:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size <= MAX_BODY_BYTES:
+            chunks.append(chunk)
+        elif size > DRAIN_BYTES:
+            raise too_large
+    if size > MAX_BODY_BYTES:
+        raise too_large
+    return b"".join(chunks)
+
+
 def _json_body(data: bytes, encoding: str | None) -> dict[str, Any]:
     try:
         value = unpack(data, encoding)
+    except TooLarge as exc:
+        raise ApiError(413, str(exc)) from exc
     except WireError as exc:
         raise ApiError(400, str(exc)) from exc
     if not isinstance(value, dict):
         raise ApiError(400, "请求内容应为 JSON 对象")
     return value
+
+
+# What the OpenAPI document says of the bodies and headers the handlers read themselves.
+_ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {"application/json": {"schema": _ERROR}}}
+    for code, text in (
+        (400, "请求内容或参数不正确（detail 为中文原因）"),
+        (401, "未签名、设备未注册或签名无效"),
+        (403, "设备或注册码已停用、已使用或无效"),
+        (413, "请求过大"),
+    )
+}
+_SIGNED = [
+    {
+        "name": DEVICE_HEADER,
+        "in": "header",
+        "required": True,
+        "description": "设备编号（注册时县里返回的 device_id）",
+        "schema": {"type": "string"},
+    },
+    {
+        "name": SIGNATURE_HEADER,
+        "in": "header",
+        "required": True,
+        "description": (
+            "设备 Ed25519 私钥对“方法\\n路径\\n查询串\\n请求体 SHA-256 十六进制”的签名，"
+            "base64url，无填充"
+        ),
+        "schema": {"type": "string"},
+    },
+]
+_EVENT = {
+    "type": "object",
+    "required": ["seq", "event_id", "device_id", "kind", "created_at", "body", "signature"],
+    "properties": {
+        "seq": {"type": "integer", "minimum": 1, "description": "设备账本序号，从 1 连续"},
+        "event_id": {"type": "string", "minLength": 1, "maxLength": 36},
+        "device_id": {"type": "string", "minLength": 1, "maxLength": 32},
+        "kind": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 32,
+            "description": "payment、void 等",
+        },
+        "created_at": {"type": "string", "minLength": 1, "maxLength": 40},
+        "body": {"type": "object", "description": "事件内容（JSON 对象）"},
+        "signature": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{86}$",
+            "description": "事件哈希（接在前一事件之后）的 Ed25519 签名，base64url，无填充",
+        },
+    },
+}
+_RESULT = {
+    "type": "object",
+    "required": ["event_id", "seq", "status"],
+    "properties": {
+        "event_id": {"type": "string"},
+        "seq": {"type": "integer"},
+        "status": {"type": "string", "enum": ["accepted", "duplicate", "conflict", "rejected"]},
+        "reason": {"type": "string", "description": "未被接收时的中文原因"},
+    },
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ENROLL_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        **_json(
+            {
+                "type": "object",
+                "required": ["code", "public_key"],
+                "properties": {
+                    "code": {"type": "string", "description": "县医保局给的一次性注册码"},
+                    "public_key": {
+                        "type": "string",
+                        "pattern": "^[A-Za-z0-9_-]{43}$",
+                        "description": "设备 Ed25519 公钥（32 字节），base64url，无填充",
+                    },
+                },
+            },
+            "注册码和设备公钥（JSON，可 gzip 压缩并注明 Content-Encoding）",
+        ),
+    },
+}
+PUSH_DOC: dict[str, Any] = {
+    "parameters": _SIGNED,
+    "requestBody": {
+        "required": True,
+        **_json(
+            {
+                "type": "object",
+                "required": ["events"],
+                "properties": {
+                    "events": {"type": "array", "maxItems": MAX_BATCH_EVENTS, "items": _EVENT}
+                },
+            },
+            "一批账本事件（JSON，通常 gzip 压缩并注明 Content-Encoding: gzip）",
+        ),
+    },
+    "responses": {
+        "200": _json(
+            {
+                "type": "object",
+                "required": ["results", "device_seq"],
+                "properties": {
+                    "results": {"type": "array", "items": _RESULT},
+                    "device_seq": {"type": "integer", "description": "县里已连续保存到的序号"},
+                },
+            },
+            "逐条事件的结果，与请求中的顺序相同",
+        )
+    },
+}
+CHANGES_DOC: dict[str, Any] = {
+    "parameters": _SIGNED,
+    "responses": {
+        "200": _json(
+            {
+                "type": "object",
+                "required": ["changes", "cursor", "more"],
+                "properties": {
+                    "changes": {"type": "array", "items": {"type": "object"}},
+                    "cursor": {"type": "integer"},
+                    "more": {"type": "boolean"},
+                },
+            },
+            f"一页变更，由县级私钥签名（响应头 {COUNTY_SIGNATURE_HEADER}）",
+        )
+    },
+}
 
 
 def create_app(county: CountyDatabase) -> FastAPI:
@@ -65,6 +240,21 @@ def create_app(county: CountyDatabase) -> FastAPI:
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        names = []
+        for error in exc.errors():
+            name = str(error.get("loc", ("", "?"))[-1])
+            if name not in names:
+                names.append(name)
+        reasons = [PARAM_DETAIL.get(name, f"参数 {name} 不正确") for name in names]
+        return JSONResponse({"detail": "请求参数不正确：" + "；".join(reasons)}, status_code=400)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        detail = STATUS_DETAIL.get(exc.status_code, f"请求无法处理（HTTP {exc.status_code}）")
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("Unexpected server error")
@@ -72,7 +262,7 @@ def create_app(county: CountyDatabase) -> FastAPI:
 
     async def authenticated(request: Request) -> tuple[Any, bytes]:
         """The enrolled device that signed this request, and the request's raw body."""
-        body = await request.body()
+        body = await _read_body(request)
         device_id = request.headers.get(DEVICE_HEADER, "")
         signature = request.headers.get(SIGNATURE_HEADER, "")
         if not device_id or not signature:
@@ -98,17 +288,22 @@ def create_app(county: CountyDatabase) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.post(f"{API}/enroll")
+    @app.post(f"{API}/enroll", openapi_extra=ENROLL_DOC, responses=_ERRORS)
     async def enroll_device(request: Request) -> dict[str, Any]:
         """Bind a device's key to its one-time code; the device's identity comes back."""
-        data = _json_body(await request.body(), request.headers.get("content-encoding"))
+        data = _json_body(await _read_body(request), request.headers.get("content-encoding"))
         code, key_text = data.get("code"), data.get("public_key")
         if not isinstance(code, str) or not isinstance(key_text, str):
             raise ApiError(400, "注册请求应包含注册码 code 和设备公钥 public_key")
         try:
             public_key = unb64(key_text)
+        except WireError as exc:
+            raise ApiError(400, "设备公钥格式不正确") from exc
+        if len(public_key) != 32:
+            raise ApiError(400, "设备公钥格式不正确")
+        try:
             row = await run_in_threadpool(enroll, county, code, public_key)
-        except (CountyError, WireError) as exc:
+        except CountyError as exc:
             raise ApiError(403, str(exc)) from exc
 
         def region() -> str | None:
@@ -125,7 +320,7 @@ def create_app(county: CountyDatabase) -> FastAPI:
             "cursor": 0,
         }
 
-    @app.post(f"{API}/push")
+    @app.post(f"{API}/push", openapi_extra=PUSH_DOC, responses=_ERRORS)
     async def push(request: Request) -> dict[str, Any]:
         """Store a batch of the device's events; one answer per event."""
         device, body = await authenticated(request)
@@ -141,8 +336,12 @@ def create_app(county: CountyDatabase) -> FastAPI:
             raise ApiError(403, str(exc)) from exc
         return answer
 
-    @app.get(f"{API}/changes")
-    async def changes(request: Request, cursor: int = 0, limit: int = MAX_PAGE) -> Response:
+    @app.get(f"{API}/changes", openapi_extra=CHANGES_DOC, responses=_ERRORS)
+    async def changes(
+        request: Request,
+        cursor: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+    ) -> Response:
         """The device's next page of changes, signed by the county."""
         device, _body = await authenticated(request)
         if cursor < 0 or not 1 <= limit <= MAX_PAGE:
