@@ -216,17 +216,29 @@ def push(workspace: Workspace, client: httpx.Client, report: SyncReport) -> None
                 report.rejected += 1
             if result.get("reason"):
                 report.problems.append(f"第{result.get('seq')}号事件：{result['reason']}")
-        # Never past what was sent: a county that holds more of this device's chain than
-        # the device (a restored laptop) hears the rest and answers duplicate or conflict.
+        done = _stored_through(results, acked, min(stored, events[-1].seq))
         with writing(workspace.db.engine) as session:
-            set_setting(session, ACKED_KEY, str(max(acked, min(stored, events[-1].seq))))
-        if stored < events[-1].seq:
+            set_setting(session, ACKED_KEY, str(done))
+        if done < events[-1].seq:
             # The county holds the chain up to `stored` and no further: the rest waits for
             # the county (a conflict) or for the next sync; resending now would loop.
             return
 
 
 PUSH_STATES = frozenset({"accepted", "duplicate", "conflict", "rejected"})
+STORED = frozenset({"accepted", "duplicate"})
+
+
+def _stored_through(results: list[dict[str, Any]], acked: int, stored: int) -> int:
+    """How far the county holds this device's own events: up to the first one it did not
+    take (a conflict or a rejection stays unacknowledged, is sent again and reported again
+    until the county sorts it out), and never past what the county says it holds."""
+    done = acked
+    for result in sorted(results, key=lambda r: int(r.get("seq") or 0)):
+        if result["status"] not in STORED or result.get("seq") != done + 1:
+            break
+        done += 1
+    return max(acked, min(done, stored))
 
 
 def _push_answer(

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from app.keys import verify
 from app.ledger import canonical, event_digest
 from sync.server.county import CountyDatabase, CountyError
+from sync.server.derive import derive
 from sync.server.schema import (
-    Change,
-    CountyPayment,
-    CountyPaymentLine,
     SyncConflict,
     SyncDevice,
     SyncEvent,
@@ -249,198 +247,9 @@ class _Chain:
         if not self.stored:
             return
         self.conn.execute(insert(SyncEvent), self.stored)
-        bodies = [json.loads(row["body"]) for row in self.stored]
-        # The receipt numbers this device already used, among the batch's: one query.
-        numbers = {
-            str(body.get("receipt_no"))
-            for row, body in zip(self.stored, bodies, strict=True)
-            if row["kind"] == "payment"
-        }
-        taken: set[str] = set()
-        if numbers:
-            params = {"device": self.device_id, "numbers": sorted(numbers)}
-            taken.update(self.conn.scalars(_RECEIPTS_TAKEN, params))
-        for row, body in zip(self.stored, bodies, strict=True):
-            _derive(self.conn, row, body, self.now, taken)
+        derive(self.conn, self.device_id, self.stored, self.now)
         self.conn.execute(
             update(SyncDevice)
             .where(SyncDevice.number == self.number)
             .values(last_seq=self.last_seq, last_hash=self.last_hash, last_push_at=self.now)
         )
-
-
-_RECEIPTS_TAKEN = select(CountyPayment.receipt_no).where(
-    CountyPayment.device_id == bindparam("device"),
-    CountyPayment.receipt_no.in_(bindparam("numbers", expanding=True)),
-)
-
-
-def _derive(
-    conn: Connection, row: dict[str, Any], body: dict[str, Any], now: datetime, taken: set[str]
-) -> None:
-    """The county's views of a stored event: its payment, a void, the pull feed, conflicts.
-    `taken`: the device's receipt numbers the county already holds (a payment adds its own)."""
-    try:
-        if row["kind"] == "payment":
-            _payment(conn, row, body, now, taken)
-        elif row["kind"] == "void":
-            _void(conn, row, body, now)
-    except (LookupError, TypeError, ValueError, OverflowError) as exc:
-        # The event is the device's signed fact and stays stored; the county looks at it.
-        # Nothing of it was written: _payment and _void check everything before writing.
-        conn.execute(
-            insert(SyncConflict).values(
-                kind="unreadable",
-                device_id=row["device_id"],
-                event_id=row["event_id"],
-                detail=json.dumps({"error": str(exc)}, ensure_ascii=False),
-                created_at=now,
-            )
-        )
-
-
-_PAID_ELSEWHERE = (
-    select(CountyPayment.device_id, CountyPayment.receipt_no, CountyPaymentLine.id_number)
-    .join(CountyPayment, CountyPayment.id == CountyPaymentLine.payment_id)
-    .where(
-        CountyPaymentLine.id_number.in_(bindparam("ids", expanding=True)),
-        CountyPaymentLine.benefit_year == bindparam("year"),
-        CountyPayment.voided.is_(False),
-    )
-)
-
-
-_INT32 = 2**31
-
-
-def _text(value: Any, column: Any) -> str:
-    """A payment's text field, refused (ValueError) when its column cannot hold it."""
-    text = str(value)
-    limit = column.type.length
-    if limit is not None and len(text) > limit:
-        raise ValueError(f"{column.key} 过长（{len(text)} 个字符，上限 {limit}）")
-    return text
-
-
-def _integer(value: Any, name: str) -> int:
-    """A whole number that fits the county's INTEGER columns."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise TypeError(f"{name} 应为整数")
-    number = int(value)
-    if not -_INT32 <= number < _INT32:
-        raise ValueError(f"{name} 超出范围：{number}")
-    return number
-
-
-def _payment(
-    conn: Connection, row: dict[str, Any], body: dict[str, Any], now: datetime, taken: set[str]
-) -> None:
-    # Everything is read and checked before the first insert: an event the county cannot
-    # read leaves no half of itself behind (ValueError and friends: see _derive).
-    lines = body["lines"]
-    if not isinstance(lines, list) or not lines:
-        raise ValueError("收款事件没有缴费人员（lines）")
-    paid_on = body["paid_on"]
-    if not isinstance(paid_on, str):
-        raise TypeError("paid_on 应为日期文本")
-    payment = {
-        "event_id": row["event_id"],
-        "device_id": row["device_id"],
-        "receipt_no": _text(body["receipt_no"], CountyPayment.receipt_no),
-        "village_code": _text(body["village"], CountyPayment.village_code),
-        "household": _text(body["household"], CountyPayment.household),
-        "payer": _text(body["payer"], CountyPayment.payer),
-        "method": _text(body["method"], CountyPayment.method),
-        "reference": _text(body.get("reference", ""), CountyPayment.reference),
-        "total_fen": _integer(body["total_fen"], "total_fen"),
-        "paid_on": date.fromisoformat(paid_on),
-        "agent": _text(body.get("agent", ""), CountyPayment.agent),
-        "voided": False,
-        "void_reason": "",
-    }
-    people = [
-        {
-            "id_number": _text(line["id_number"], CountyPaymentLine.id_number),
-            "name": _text(line["name"], CountyPaymentLine.name),
-            "benefit_year": _integer(line["benefit_year"], "benefit_year"),
-            "amount_fen": _integer(line["amount_fen"], "amount_fen"),
-        }
-        for line in lines
-    ]
-    receipt_no, year = payment["receipt_no"], people[0]["benefit_year"]
-    ids = [person["id_number"] for person in people]
-    if receipt_no in taken:
-        raise ValueError(f"收据号 {receipt_no} 已用于本设备的另一笔收款")
-    taken.add(receipt_no)
-    earlier = conn.execute(_PAID_ELSEWHERE, {"ids": ids, "year": year}).all()
-    payment_id = conn.execute(insert(CountyPayment).values(**payment)).inserted_primary_key
-    conn.execute(
-        insert(CountyPaymentLine),
-        [{**person, "payment_id": payment_id[0] if payment_id else None} for person in people],
-    )
-    for device_id, other_receipt, id_number in earlier:
-        # The money was taken twice: both receipts stay, the county decides the refund.
-        detail = {
-            "id_number": id_number,
-            "benefit_year": year,
-            "receipts": [
-                {"device_id": device_id, "receipt_no": other_receipt},
-                {"device_id": row["device_id"], "receipt_no": receipt_no},
-            ],
-        }
-        conn.execute(
-            insert(SyncConflict).values(
-                kind="double_payment",
-                device_id=row["device_id"],
-                event_id=row["event_id"],
-                detail=json.dumps(detail, ensure_ascii=False),
-                created_at=now,
-            )
-        )
-    _publish(conn, "payment", payment["village_code"], row["device_id"], {
-        "device_id": row["device_id"], "receipt_no": receipt_no,
-        "benefit_year": year, "id_numbers": ids,
-    }, now)  # fmt: skip
-
-
-def _void(conn: Connection, row: dict[str, Any], body: dict[str, Any], now: datetime) -> None:
-    receipt_no = _text(body["receipt_no"], CountyPayment.receipt_no)
-    reason = _text(body["reason"], CountyPayment.void_reason)
-    where = and_(
-        CountyPayment.device_id == row["device_id"], CountyPayment.receipt_no == receipt_no
-    )
-    payment = conn.execute(
-        select(CountyPayment.id, CountyPayment.village_code).where(where)
-    ).first()
-    if payment is None:
-        raise ValueError(f"作废的收据 {receipt_no} 在县里没有记录")
-    conn.execute(update(CountyPayment).where(where).values(voided=True, void_reason=reason))
-    lines = conn.execute(
-        select(CountyPaymentLine.id_number, CountyPaymentLine.benefit_year).where(
-            CountyPaymentLine.payment_id == payment.id
-        )
-    ).all()
-    _publish(conn, "void", payment.village_code, row["device_id"], {
-        "device_id": row["device_id"], "receipt_no": receipt_no,
-        "benefit_year": lines[0].benefit_year if lines else None,
-        "id_numbers": [line.id_number for line in lines],
-    }, now)  # fmt: skip
-
-
-def _publish(
-    conn: Connection,
-    kind: str,
-    village: str | None,
-    origin: str | None,
-    body: dict[str, Any],
-    now: datetime,
-) -> None:
-    conn.execute(
-        insert(Change).values(
-            kind=kind,
-            village_code=village,
-            origin_device=origin,
-            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-            created_at=now,
-        )
-    )

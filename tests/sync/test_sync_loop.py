@@ -154,3 +154,52 @@ def test_stored_events_are_each_devices_chain_once(
     sync(device)
     sync(device)
     assert [seq for _, seq in stored_events(county)] == [1, 2, 3]
+
+
+def test_a_conflicting_event_stays_waiting_and_is_reported_until_sorted_out(
+    county: CountyDatabase, make_device: object, tmp_path: object
+) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    from app.workspace import open_workspace
+
+    device = make_device()  # type: ignore[operator]
+    sync(device)
+    # The laptop restored from a copy taken now: both go on from the same point.
+    copy = Path(str(tmp_path)) / "restored.db"
+    with sqlite3.connect(str(device.db.path)) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    restored = open_workspace(copy, today="2023-10-15")
+    try:
+        pay_household(device)
+        sync(device)
+        pay_household(restored, 1)
+        report = sync(restored)
+        assert report.conflicts == 1 and "分叉" in report.problems[0]
+        # Not acknowledged: it stays waiting, and the next sync reports it again.
+        assert status(restored).waiting == 1
+        again = sync(restored)
+        assert again.conflicts == 1 and status(restored).problems
+    finally:
+        restored.close()
+
+
+def test_a_void_then_a_new_receipt_in_one_push_is_no_double_payment(
+    county: CountyDatabase, make_device: object
+) -> None:
+    from app.collection import void_receipt
+
+    device = make_device()  # type: ignore[operator]
+    sync(device)
+    first, ids = pay_household(device)
+    void_receipt(device.db, first, "金额收错，重开")
+    second, again = pay_household(device)
+    assert again == ids and second != first
+    report = sync(device)
+    assert report.acknowledged == 3 and report.conflicts == 0
+    with county.reading() as conn:
+        voided = dict(conn.execute(select(CountyPayment.receipt_no, CountyPayment.voided)).all())
+        kinds = list(conn.scalars(select(SyncConflict.kind)))
+    assert voided == {first: True, second: False}
+    assert kinds == []
