@@ -15,6 +15,7 @@ from db.database import Database, open_database
 
 DEMO_KEY = "demo_county"
 REGION_KEY = "policy_region"  # the policy file this device collects under
+POLICY_FOLDER = "policies"  # beside the database: policy files the county sent
 
 
 @dataclass
@@ -28,6 +29,16 @@ class Workspace:
     @property
     def benefit_year(self) -> int:
         return benefit_year(self.today)
+
+    @property
+    def policy_folder(self) -> Path | None:
+        """Where policy files the county sent are kept: beside the database."""
+        return self.db.path.parent / POLICY_FOLDER if self.db.path is not None else None
+
+    @property
+    def policy_folders(self) -> list[Path]:
+        folder = self.policy_folder
+        return [folder] if folder is not None else []
 
     def import_roster(
         self,
@@ -47,11 +58,11 @@ class Workspace:
             raise PolicyError(
                 "本设备尚未设定地区政策，请用“vcollect settings region 地区”设定，或给出 --region"
             )
-        return load_policy(key)
+        return load_policy(key, self.policy_folders)
 
     def set_region(self, region: str) -> None:
         """Make `region` this device's policy (checked by loading it first)."""
-        load_policy(region)
+        load_policy(region, self.policy_folders)
         with self.db.sessions.begin() as session:
             set_setting(session, REGION_KEY, region)
         self.region = region

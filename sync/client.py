@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,7 @@ from app.roster.reader import RawRow
 from app.settings import get_setting, set_setting
 from app.workspace import Workspace
 from db.engine import writing, writing_connection
-from db.models import Device, Enrolment, LedgerEvent, Person
+from db.models import Device, Enrolment, LedgerEvent, Person, Village, VillageTask
 from sync.wire import (
     API,
     COUNTY_SIGNATURE_HEADER,
@@ -296,11 +297,48 @@ def apply_page(workspace: Workspace, changes: list[dict[str, Any]], cursor: int)
         importer.run_rows(
             (RawRow(n, cells), n / len(people)) for n, cells in enumerate(people, start=1)
         )
+    for change in changes:
+        if change["kind"] == "policy":
+            _save_policy(workspace, change["body"])
     with writing(workspace.db.engine) as session:
         for change in changes:
             if change["kind"] in ("payment", "void"):
                 _paid_elsewhere(session, change["body"], paid=change["kind"] == "payment")
+            elif change["kind"] == "task":
+                _task(session, change["body"])
         set_setting(session, CURSOR_KEY, str(cursor))
+
+
+def _save_policy(workspace: Workspace, body: dict[str, Any]) -> None:
+    """A policy file from the county, checked against the county's key, kept beside the
+    database (written aside and renamed: a half-written file never looks like a policy)."""
+    with workspace.db.sessions() as session:
+        county_key = unb64(get_setting(session, COUNTY_KEY) or "")
+    key, text = str(body.get("key", "")), str(body.get("text", ""))
+    if not check_signature(county_key, text.encode(), str(body.get("signature", ""))):
+        raise SyncError(f"县医保局下发的政策文件 {key} 签名不对，未采用")
+    if not key or not key.replace("-", "").replace("_", "").isalnum():
+        raise SyncError(f"县医保局下发的政策文件名“{key}”无效，未采用")
+    folder = workspace.policy_folder
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{key}.toml"
+    partial = target.with_suffix(".toml.part")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
+
+
+def _task(session: Any, body: dict[str, Any]) -> None:
+    """A village's task for the year, as the county set it."""
+    village = str(body.get("village_code", ""))
+    if session.get(Village, village) is None:
+        return  # not one of this device's villages (yet)
+    row = session.get(VillageTask, (village, int(body["benefit_year"])))
+    if row is None:
+        row = VillageTask(village_code=village, benefit_year=int(body["benefit_year"]))
+        session.add(row)
+    row.population, row.target = int(body["population"]), int(body["target"])
 
 
 def _paid_elsewhere(session: Any, body: dict[str, Any], *, paid: bool) -> None:

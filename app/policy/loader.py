@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,36 +39,45 @@ class PolicyError(ValueError):
     """A policy that cannot be found or is wrong; str() names the file and the value (Chinese)."""
 
 
-def search_path() -> list[Path]:
+Folders = Sequence[Path]
+
+
+def search_path(folders: Folders = ()) -> list[Path]:
+    """Where policy files are looked for: `folders` (a device's files from its county),
+    then VCOLLECT_POLICY_DIR, then the built-in ones."""
     extra = os.environ.get(ENV_POLICY_DIR)
-    return [*(Path(p) for p in extra.split(os.pathsep) if p), BUILT_IN] if extra else [BUILT_IN]
+    env = [Path(p) for p in extra.split(os.pathsep) if p] if extra else []
+    return [*folders, *env, BUILT_IN]
 
 
-def available() -> list[str]:
+def available(folders: Folders = ()) -> list[str]:
     """Keys of every policy file on the search path."""
     keys = {
-        path.stem for folder in search_path() if folder.is_dir() for path in folder.glob("*.toml")
+        path.stem
+        for folder in search_path(folders)
+        if folder.is_dir()
+        for path in folder.glob("*.toml")
     }
     return sorted(keys)
 
 
-def find_file(key: str) -> Path:
-    for folder in search_path():
+def find_file(key: str, folders: Folders = ()) -> Path:
+    for folder in search_path(folders):
         candidate = folder / f"{key}.toml"
         if candidate.is_file():
             return candidate
-    known = "、".join(available()) or "无"
+    known = "、".join(available(folders)) or "无"
     raise PolicyError(f"未知的地区政策“{key}”。可用的有：{known}")
 
 
-def load_policy(key: str) -> Policy:
+def load_policy(key: str, folders: Folders = ()) -> Policy:
     """The policy with this key (e.g. "honghu-2024"), from the search path."""
-    return load_policy_file(find_file(key))
+    return load_policy_file(find_file(key, folders), folders)
 
 
-def load_policy_file(path: Path) -> Policy:
+def load_policy_file(path: Path, folders: Folders = ()) -> Policy:
     """Load and check one policy file; PolicyError names the file and what is wrong."""
-    data = _read_with_parents(path, seen=())
+    data = _read_with_parents(path, seen=(), folders=folders)
     return _Checker(path, data).policy()
 
 
@@ -81,7 +91,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise PolicyError(f"无法读取政策文件 {path}：{exc.strerror}") from None
 
 
-def _read_with_parents(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
+def _read_with_parents(path: Path, seen: tuple[str, ...], folders: Folders) -> dict[str, Any]:
     """A file's table with its `extends` parent merged under it: a table the child gives
     replaces the parent's key by key; a list the child gives replaces the parent's list, except
     `choices`, which add up (the child's rules still rest on the parent's interpretations)."""
@@ -93,7 +103,7 @@ def _read_with_parents(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
         raise PolicyError(f"政策文件 {path.name}：extends 应为另一政策的名称")
     if parent_key in seen:
         raise PolicyError(f"政策文件 {path.name}：extends 形成循环（{' → '.join(seen)}）")
-    parent = _read_with_parents(find_file(parent_key), (*seen, path.stem))
+    parent = _read_with_parents(find_file(parent_key, folders), (*seen, path.stem), folders)
     for name, value in data.items():
         if isinstance(value, dict) and isinstance(parent.get(name), dict):
             parent[name] = {**parent[name], **value}

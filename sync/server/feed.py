@@ -9,14 +9,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, null, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, null, or_, select, update
 
 from app.money import yuan
 from app.roster.importer import ImportReport, RosterImporter
 from app.roster.records import STATUS_LABELS
-from db.models import Enrolment, Household, Person, SpecialGroup, Township, Village
-from sync.server.county import CountyDatabase
+from db.models import Enrolment, Household, Person, SpecialGroup, Township, Village, VillageTask
+from sync.server.county import CountyDatabase, CountyError, resolve_villages
 from sync.server.schema import Change, RosterDigest
+from sync.wire import b64
 
 PUBLISH_CHUNK = 5000
 
@@ -160,3 +161,68 @@ def page(
         "cursor": last,
         "more": more,
     }
+
+
+def _publish_one(conn: Connection, kind: str, village: str | None, body: dict[str, Any]) -> int:
+    result = conn.execute(
+        insert(Change).values(
+            kind=kind,
+            village_code=village,
+            origin_device=None,
+            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+            created_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+    )
+    return int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
+
+
+def publish_policy(county: CountyDatabase, path: Path) -> dict[str, Any]:
+    """Send a policy file to every device, signed by the county (checked here first: a file
+    no device could load is refused before it travels)."""
+    from app.policy import load_policy_file
+
+    policy = load_policy_file(path)
+    text = path.read_text(encoding="utf-8")
+    if path.stem != policy.key:
+        raise CountyError(f"政策文件名 {path.name} 应与其 key（{policy.key}）一致")
+    signature = b64(county.private_key.sign(text.encode()))
+    with county.writing() as conn:
+        cursor = _publish_one(
+            conn, "policy", None, {"key": policy.key, "text": text, "signature": signature}
+        )
+    return {"key": policy.key, "title": policy.title, "cursor": cursor}
+
+
+def set_task(
+    county: CountyDatabase, village: str, target: int, year: int, population: int | None
+) -> dict[str, Any]:
+    """A village's 任务数 and 实际人数 (by default the county roster's count), to its devices."""
+
+    if target < 0 or (population is not None and population < 0):
+        raise CountyError("任务数和实际人数不能为负")
+    with county.writing() as conn:
+        [code] = resolve_villages(conn, [village])
+        if population is None:
+            population = int(
+                conn.scalar(
+                    select(func.count())
+                    .select_from(Person)
+                    .join(Household, Household.id == Person.household_id)
+                    .where(Household.village_code == code)
+                )
+                or 0
+            )
+        conn.execute(
+            delete(VillageTask).where(
+                VillageTask.village_code == code, VillageTask.benefit_year == year
+            )
+        )
+        conn.execute(
+            insert(VillageTask).values(
+                village_code=code, benefit_year=year, population=population, target=target
+            )
+        )
+        body = {"village_code": code, "benefit_year": year, "population": population,
+                "target": target}  # fmt: skip
+        _publish_one(conn, "task", code, body)
+    return body

@@ -76,6 +76,23 @@ def add_commands(groups: Any, parser_class: type[argparse.ArgumentParser]) -> No
     payments.set_defaults(handler=cmd_payments)
     conflicts = cmds.add_parser("conflicts", help="待核查的冲突（重复缴费等）", parents=[options])
     conflicts.set_defaults(handler=cmd_conflicts)
+    policy = cmds.add_parser("policy", help="地区政策文件", parents=[options])
+    policy_cmds = policy.add_subparsers(dest="policy_command", required=True)
+    publish = policy_cmds.add_parser(
+        "publish", help="核对并向所有设备下发政策文件（县级签名）", parents=[options]
+    )
+    publish.add_argument("file", type=Path)
+    publish.set_defaults(handler=cmd_policy_publish)
+
+    task = cmds.add_parser("task", help="村任务数", parents=[options])
+    task_cmds = task.add_subparsers(dest="task_command", required=True)
+    task_set = task_cmds.add_parser("set", help="设定村的任务数并下发", parents=[options])
+    task_set.add_argument("village", help="村代码或村名")
+    task_set.add_argument("--target", type=int, required=True, help="任务数（人）")
+    task_set.add_argument("--population", type=int, help="实际人数，缺省为县级花名册人数")
+    task_set.add_argument("--year", type=int, help="参保年度，缺省为当前征缴年度")
+    task_set.set_defaults(handler=cmd_task_set)
+
     region = cmds.add_parser("region", help="设定本县的地区政策（注册时下发）", parents=[options])
     region.add_argument("region")
     region.set_defaults(handler=cmd_region)
@@ -202,6 +219,38 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     }
     lines = [f"{c['id']:>4}  {labels.get(c['kind'], c['kind'])}  {c['detail']}" for c in data]
     emit(args, data, "\n".join(lines) or "没有冲突")
+    return 0
+
+
+def cmd_policy_publish(args: argparse.Namespace) -> int:
+    from sync.server.feed import publish_policy
+
+    county = _open(args)
+    try:
+        result = publish_policy(county, args.file)
+    finally:
+        county.close()
+    emit(args, result, f"已下发政策 {result['key']}（{result['title']}），设备下次同步时收到")
+    return 0
+
+
+def cmd_task_set(args: argparse.Namespace) -> int:
+    from sync.server.feed import set_task
+
+    county = _open(args)
+    try:
+        result = set_task(
+            county, args.village, args.target, args.year or county.benefit_year(),
+            args.population,
+        )  # fmt: skip
+    finally:
+        county.close()
+    emit(
+        args,
+        result,
+        f"村 {result['village_code']} {result['benefit_year']}年度：实际人数 "
+        f"{result['population']}，任务数 {result['target']}，已下发",
+    )
     return 0
 
 
