@@ -22,6 +22,7 @@ from bench.payments import payment_figures
 from bench.quotes import quote_figures
 from bench.receipts import print_rows as receipt_rows
 from bench.receipts import receipt_figures
+from bench.sync import sync_figures, sync_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -149,7 +150,7 @@ def main() -> int:
     parser.add_argument("--skip-startup", action="store_true")
     args = parser.parse_args()
 
-    from app.demo.counties import SCALES
+    from app.demo.counties import LENGSHI, SCALES
     from app.demo.generator import write_csv
 
     county = SCALES[args.scale]
@@ -186,6 +187,10 @@ def main() -> int:
         )  # fmt: skip
         results["payment"] = payment_figures(demo_db, work)
         print(f"payment: {results['payment']}")
+        lengshi_csv = work / "lengshi.csv"
+        write_csv(LENGSHI, lengshi_csv)
+        results["sync"] = sync_figures(lengshi_csv, work)
+        print(f"sync: {results['sync']}")
         if not args.skip_startup:
             results["startup"] = startup_figures(demo_db, 5)
     print_table(results)
@@ -265,6 +270,8 @@ def print_table(results: dict[str, Any]) -> None:
         )
     if "receipts" in results:
         rows += receipt_rows(results["receipts"])
+    if "sync" in results:
+        rows += sync_rows(results["sync"])
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     print()
     for i, row in enumerate(rows):
