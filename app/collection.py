@@ -214,15 +214,10 @@ def _record(
             raise CollectionError(
                 f"{person.name} 不是本户（户号{household.number}）成员，请分户缴费"
             )
-    blocked = (
-        set()
-        if policy.provisional_collection
-        else pending_for(conn, [people[pid].id_number for pid in person_ids])
-    )
     quotes: list[tuple[Member, Quote]] = []
     for pid in person_ids:
         person = people[pid]
-        if person.id_number in blocked:
+        if person.correction_pending and not policy.provisional_collection:
             raise CollectionError(
                 f"{person.name} 有待县医保局审核的身份更正申请，审核通过后才能收费"
             )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app import ledger
@@ -233,18 +233,17 @@ def queue(db: Database) -> list[QueuedRequest]:
         return [_view(session, row, acked) for row in rows]
 
 
+_PENDING = select(CorrectionRequest.id_number).where(
+    CorrectionRequest.id_number.in_(bindparam("numbers", expanding=True)),
+    CorrectionRequest.state == "pending",
+)
+
+
 def pending_for(session: Session | Connection, id_numbers: list[str]) -> set[str]:
     """Which of these ID numbers have a request the county has not decided yet."""
     if not id_numbers:
         return set()
-    return set(
-        session.scalars(
-            select(CorrectionRequest.id_number).where(
-                CorrectionRequest.id_number.in_(id_numbers),
-                CorrectionRequest.state == "pending",
-            )
-        )
-    )
+    return set(session.scalars(_PENDING, {"numbers": id_numbers}))
 
 
 def counts(db: Database) -> dict[str, int]:

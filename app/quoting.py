@@ -11,7 +11,15 @@ from sqlalchemy import BindParameter, Connection, Select, bindparam, func, selec
 from sqlalchemy.orm import Session
 
 from app.policy import PersonFacts, Policy, Quote, quote
-from db.models import Enrolment, Payment, PaymentLine, Person, ReceiptVoid, SpecialGroup
+from db.models import (
+    CorrectionRequest,
+    Enrolment,
+    Payment,
+    PaymentLine,
+    Person,
+    ReceiptVoid,
+    SpecialGroup,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +63,18 @@ _PAID_RECEIPT = (
     .limit(1)
     .scalar_subquery()
 )
+# Whether an identity correction for them waits for the county (app.corrections).
+_CORRECTION_PENDING = (
+    select(CorrectionRequest.id)
+    .where(
+        CorrectionRequest.id_number == Person.id_number,
+        CorrectionRequest.state == "pending",
+    )
+    .exists()
+)
 _MEMBERS_OF = _facts_query(
     bindparam("year"), Person.name, Person.id_number, Person.household_id, Person.relation,
-    _PAID_RECEIPT,
+    _CORRECTION_PENDING, _PAID_RECEIPT,
 ).where(_IDS)  # fmt: skip
 
 
@@ -71,6 +88,7 @@ class Member:
     household_id: int
     relation: str
     facts: PersonFacts
+    correction_pending: bool
     receipt_no: str | None  # the receipt that paid them for the year already, if any
 
 
@@ -107,7 +125,7 @@ def members_for(
     return {
         row.id: Member(
             row.id, row.name, row.id_number, row.household_id, row.relation,
-            _facts(row.birth_date, row.assessed_fen, row.status, row[4]), row[-1],
+            _facts(row.birth_date, row.assessed_fen, row.status, row[4]), bool(row[-2]), row[-1],
         )
         for row in rows
     }  # fmt: skip
