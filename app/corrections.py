@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app import ledger
 from app.identity import IdentityError, IdType, mask, parse_id
 from app.keys import ensure_device
+from app.policy import Policy
 from app.roster.records import RowError, name_of
 from app.settings import get_setting
 from db.database import Database
@@ -90,7 +91,9 @@ class QueuedRequest:
         return STATE_LABELS[self.state]
 
     def age_days(self, today: date) -> int:
-        return (today - self.created_at.date()).days
+        """Days since it was first asked. `created_at` is the real clock; with a fixed business
+        date (training, the demo) the difference can be negative, which means today."""
+        return max(0, (today - self.created_at.date()).days)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -253,3 +256,49 @@ def counts(db: Database) -> dict[str, int]:
                 select(CorrectionRequest.state, func.count()).group_by(CorrectionRequest.state)
             ).all()
         )
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """待回访: an accepted request whose person can now be charged: go back and collect."""
+
+    request_id: str
+    name: str
+    masked_id: str
+    phone: str
+    household_id: int
+    household: str
+    village: str
+    decided_at: datetime | None
+
+
+def follow_ups(db: Database, policy: Policy, today: date) -> list[FollowUp]:
+    """Accepted requests whose person is on the roster and still owes for the year."""
+    from app.collection import quote_household
+
+    found: list[FollowUp] = []
+    with db.sessions() as session:
+        rows = session.execute(
+            select(CorrectionRequest, Person.id, Person.name, Person.household_id, Household.number)
+            .join(
+                Person,
+                (Person.id_number == CorrectionRequest.id_number)
+                & (Person.id_type == CorrectionRequest.id_type),
+            )
+            .join(Household, Household.id == Person.household_id)
+            .where(CorrectionRequest.state == "accepted")
+            .order_by(CorrectionRequest.decided_at)
+        ).all()
+        for request, person_id, name, household_id, number in rows:
+            quotes = quote_household(session, household_id, policy, today)
+            if any(q.person_id == person_id and q.payable for q in quotes):
+                village = session.scalar(
+                    select(Village.name).where(Village.code == request.village_code)
+                )
+                found.append(
+                    FollowUp(
+                        request.request_id, name, mask(request.id_number), request.phone,
+                        household_id, number, village or request.village_code, request.decided_at,
+                    )
+                )  # fmt: skip
+    return found

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+import ssl
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import httpx
+from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select, update
 
 from app.collection import AGENT_KEY
@@ -20,7 +22,16 @@ from app.roster.reader import RawRow
 from app.settings import get_setting, set_setting
 from app.workspace import Workspace
 from db.engine import writing, writing_connection
-from db.models import Device, Enrolment, LedgerEvent, Person, Village, VillageTask
+from db.models import (
+    CorrectionRequest,
+    Device,
+    Enrolment,
+    LedgerEvent,
+    Person,
+    Village,
+    VillageTask,
+)
+from sync.tls import CertificateError, fingerprint, load_pem, pinned_context, server_certificate
 from sync.wire import (
     API,
     COUNTY_SIGNATURE_HEADER,
@@ -36,6 +47,7 @@ from sync.wire import (
 )
 
 SERVER_KEY = "sync_server"
+TLS_CERT_KEY = "sync_tls_cert"  # the county's certificate (PEM), pinned at enrollment over https
 COUNTY_KEY = "sync_county_key"
 ACKED_KEY = "sync_acked_seq"
 CURSOR_KEY = "sync_cursor"
@@ -44,6 +56,18 @@ PROBLEMS_KEY = "sync_problems"
 BATCH = 100  # events per push: small enough for a slow link to finish a request
 PAGE = 1000
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+TransportLayer: TypeAlias = Callable[[httpx.BaseTransport], httpx.BaseTransport]
+"""Goes around the client's own transport, the one that holds the pinned certificate: the
+desktop's, which stops starting requests once the window closes."""
+Transport: TypeAlias = httpx.BaseTransport | TransportLayer
+"""What sync and enroll take: a layer, or (tests, benchmarks) a transport that replaces the
+network altogether, which cannot carry a pinned certificate and so is refused once one is."""
+
+CERT_CHANGED = (
+    "县级服务器的证书与注册时不同，可能连到了假冒的服务器；请联系县医保局。"
+    "本次未发送任何数据，记录已保存在本机"
+)
 
 
 class SyncError(Exception):
@@ -90,9 +114,63 @@ def status(workspace: Workspace) -> SyncStatus:
 
 
 @contextmanager
-def _client(base_url: str, transport: httpx.BaseTransport | None = None) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base_url.rstrip("/"), timeout=TIMEOUT, transport=transport) as c:
-        yield c
+def _client(
+    server: str, pin: str | None, transport: Transport | None = None
+) -> Iterator[httpx.Client]:
+    """A client for the county server. With a pinned certificate it trusts exactly that one
+    (no system CA) and never speaks plain http; the client's own transport holds the pin and
+    a layer goes around it."""
+    url = _url(server)
+    verify: ssl.SSLContext | bool = True
+    if pin is not None:
+        if url.scheme != "https":
+            raise SyncError(
+                f"本设备注册时使用加密连接（https），不能改用不加密的连接 {url}；"
+                "请联系县医保局。记录已保存在本机"
+            )
+        try:
+            verify = pinned_context(pin, _host(url))
+        except (CertificateError, ssl.SSLError) as exc:
+            raise SyncError(
+                "本机保存的县级服务器证书无法读取，不能安全连接；请联系县医保局。记录已保存在本机"
+            ) from exc
+    if isinstance(transport, httpx.BaseTransport):
+        if pin is not None:
+            raise ValueError(
+                "a transport replacing the network cannot hold the pinned TLS certificate: "
+                "pass a layer (a function of the client's own transport)"
+            )
+        wire = transport
+    else:
+        own = httpx.HTTPTransport(verify=verify)
+        wire = own if transport is None else transport(own)
+    # `verify` again for the transports httpx mounts for proxies named in the environment.
+    with httpx.Client(base_url=url, timeout=TIMEOUT, transport=wire, verify=verify) as client:
+        yield client
+
+
+def _url(server: str) -> httpx.URL:
+    try:
+        return httpx.URL(server.strip().rstrip("/"))
+    except httpx.InvalidURL as exc:
+        raise SyncError(f"县级服务器地址不正确：{server}") from exc
+
+
+def _host(url: httpx.URL) -> str:
+    """The host as the socket and the certificate see it (IDNA, IPv6 without brackets)."""
+    return url.raw_host.decode("ascii")
+
+
+def _refused_certificate(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The TLS verification failure under an httpx connection error, if that is what it was."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _answer(response: httpx.Response) -> Any:
@@ -115,6 +193,10 @@ def _send(client: httpx.Client, request: httpx.Request) -> httpx.Response:
     try:
         return client.send(request)
     except httpx.TransportError as exc:
+        refused = _refused_certificate(exc)
+        if refused is not None:
+            # Not from the transport error: the server did answer, and this is no outage.
+            raise SyncError(CERT_CHANGED) from refused
         raise SyncError(
             f"无法连接县级服务器 {client.base_url}：{type(exc).__name__}。"
             "记录已保存在本机，联网后会自动补传"
@@ -126,15 +208,32 @@ def _send(client: httpx.Client, request: httpx.Request) -> httpx.Response:
 
 
 def enroll(
-    workspace: Workspace, server: str, code: str, transport: httpx.BaseTransport | None = None
+    workspace: Workspace, server: str, code: str, transport: Transport | None = None
 ) -> dict[str, Any]:
-    """Register this device with the county using the one-time code; the county's answer."""
+    """Register this device with the county using the one-time code; the county's answer.
+
+    Over https the device takes the certificate the server presents (trust on first use),
+    sends the code over a connection pinned to it, and keeps it only if the county's answer
+    names the same certificate; from then on it trusts that certificate alone."""
     with writing_connection(workspace.db.engine) as conn:
         key = device_key(conn)
+    with workspace.db.sessions() as session:
+        pinned = get_setting(session, TLS_CERT_KEY)
     public = _public_key(key)
-    with _client(server, transport) as client:
+    url = _url(server)
+    pin: str | None = None
+    if url.scheme == "https":
+        pin = _first_sight(url)
+    elif pinned is not None:
+        raise SyncError(
+            "本设备已使用加密连接（https）向县医保局注册过，不能改用不加密的 http 连接注册；"
+            "请使用 https:// 开头的地址"
+        )
+    with _client(server, pin, transport) as client:
         body = dump({"code": code.strip(), "public_key": b64(public)})
         answer = _answer(_send(client, client.build_request("POST", f"{API}/enroll", content=body)))
+    if pin is not None:
+        _confirm_certificate(answer, pin)
     if answer.get("device_id") != key.id:
         raise SyncError("县级服务器返回的设备编号与本机不符，注册未完成")
     try:
@@ -148,6 +247,7 @@ def enroll(
             .values(receipt_prefix=str(answer["receipt_prefix"]))
         )
         set_setting(session, SERVER_KEY, server.rstrip("/"))
+        set_setting(session, TLS_CERT_KEY, pin)  # None over http: nothing pinned before
         set_setting(session, COUNTY_KEY, b64(county_key))
         set_setting(session, AGENT_KEY, str(answer.get("agent") or "") or None)
         set_setting(session, CURSOR_KEY, "0")
@@ -157,20 +257,57 @@ def enroll(
     return answer
 
 
+def _first_sight(url: httpx.URL) -> str:
+    """The certificate the server presents now (PEM), before anything is sent to it."""
+    try:
+        return (
+            load_pem(server_certificate(_host(url), url.port or 443))
+            .public_bytes(Encoding.PEM)
+            .decode("ascii")
+        )
+    except ssl.SSLError as exc:
+        raise SyncError(
+            f"县级服务器 {url} 没有以加密连接（https）应答（{exc.reason or exc}）；"
+            "请核对地址开头应是 https:// 还是 http://"
+        ) from exc
+    except OSError as exc:
+        raise SyncError(
+            f"无法连接县级服务器 {url}：{type(exc).__name__}。请检查网络和地址后重试"
+        ) from exc
+    except CertificateError as exc:
+        raise SyncError(f"县级服务器 {url} 的证书无法识别：{exc}") from exc
+
+
+def _confirm_certificate(answer: dict[str, Any], pin: str) -> None:
+    """The county says which certificate it serves: it must be the one this device saw, or
+    someone in between answered with their own (the code may have reached them: it must be
+    replaced)."""
+    seen = fingerprint(load_pem(pin).public_bytes(Encoding.DER))
+    said = answer.get("tls_fingerprint")
+    if isinstance(said, str) and said.lower() == seen:
+        return
+    raise SyncError(
+        "县级服务器所说的证书与本机连接时收到的证书不同，可能有人冒充县级服务器，注册未完成。"
+        "请联系县医保局停用这个注册码、另发一个"
+        + ("" if isinstance(said, str) else "（服务器未说明其证书：程序版本过旧？）")
+    )
+
+
 def _public_key(key: DeviceKey) -> bytes:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     return Ed25519PrivateKey.from_private_bytes(key.private_key).public_key().public_bytes_raw()
 
 
-def sync(workspace: Workspace, transport: httpx.BaseTransport | None = None) -> SyncReport:
+def sync(workspace: Workspace, transport: Transport | None = None) -> SyncReport:
     """Push every unacknowledged event, then pull every change; safe to repeat at any time."""
     with workspace.db.sessions() as session:
         server = get_setting(session, SERVER_KEY)
+        pin = get_setting(session, TLS_CERT_KEY)
     if not server:
         raise SyncError("本设备尚未向县医保局注册，请先用注册码注册（vcollect device enroll）")
     report = SyncReport()
-    with _client(server, transport) as client:
+    with _client(server, pin, transport) as client:
         push(workspace, client, report)
         pull(workspace, client, report)
     with writing(workspace.db.engine) as session:
@@ -306,6 +443,8 @@ def apply_page(workspace: Workspace, changes: list[dict[str, Any]], cursor: int)
                 _paid_elsewhere(session, change["body"], paid=change["kind"] == "payment")
             elif change["kind"] == "task":
                 _task(session, change["body"])
+            elif change["kind"] == "decision":
+                _decision(session, change["body"])
         set_setting(session, CURSOR_KEY, str(cursor))
 
 
@@ -327,6 +466,19 @@ def _save_policy(workspace: Workspace, body: dict[str, Any]) -> None:
     partial = target.with_suffix(".toml.part")
     partial.write_text(text, encoding="utf-8")
     os.replace(partial, target)
+
+
+def _decision(session: Any, body: dict[str, Any]) -> None:
+    """The county's decision on a correction this device asked for; the corrected roster
+    record came earlier in the feed."""
+    request = session.scalar(
+        select(CorrectionRequest).where(CorrectionRequest.request_id == str(body.get("request_id")))
+    )
+    if request is None or request.state != "pending":
+        return  # another device's request in the same village, or applied already
+    request.state = "accepted" if body.get("state") == "accepted" else "rejected"
+    request.reason = str(body.get("reason") or "")[:500]
+    request.decided_at = datetime.now(UTC).replace(tzinfo=None)
 
 
 def _task(session: Any, body: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
@@ -18,6 +19,7 @@ from sync.server.county import CountyDatabase, CountyError, enroll
 from sync.server.feed import page
 from sync.server.ingest import ingest
 from sync.server.schema import SyncDevice
+from sync.tls import file_fingerprint
 from sync.wire import (
     API,
     COUNTY_SIGNATURE_HEADER,
@@ -183,6 +185,31 @@ ENROLL_DOC: dict[str, Any] = {
             "注册码和设备公钥（JSON，可 gzip 压缩并注明 Content-Encoding）",
         ),
     },
+    "responses": {
+        "200": _json(
+            {
+                "type": "object",
+                "required": ["device_id", "receipt_prefix", "county_key", "tls_fingerprint"],
+                "properties": {
+                    "device_id": {"type": "string"},
+                    "receipt_prefix": {"type": "string"},
+                    "agent": {"type": "string"},
+                    "villages": {"type": "array", "items": {"type": "string"}},
+                    "county_key": {"type": "string", "description": "县级 Ed25519 公钥"},
+                    "region": {"type": ["string", "null"]},
+                    "cursor": {"type": "integer"},
+                    "tls_fingerprint": {
+                        "type": ["string", "null"],
+                        "description": (
+                            "本服务使用的 TLS 证书的 SHA-256 指纹（DER，小写十六进制）；"
+                            "设备核对它与连接时收到的证书相同后才记住该证书；未用 TLS 时为 null"
+                        ),
+                    },
+                },
+            },
+            "注册成功：设备身份、县级公钥和服务证书指纹",
+        )
+    },
 }
 PUSH_DOC: dict[str, Any] = {
     "parameters": _SIGNED,
@@ -232,9 +259,12 @@ CHANGES_DOC: dict[str, Any] = {
 }
 
 
-def create_app(county: CountyDatabase) -> FastAPI:
-    """The API over an open county database."""
+def create_app(county: CountyDatabase, tls_cert: Path | None = None) -> FastAPI:
+    """The API over an open county database. `tls_cert`: the certificate devices connect
+    with (the one served, or a TLS proxy's in front); enrollment tells them its fingerprint
+    so that they can tell it from an impostor's. Raises CertificateError if unreadable."""
     app = FastAPI(title="村医保代收 县级服务", version=__version__)
+    app.state.tls_fingerprint = file_fingerprint(tls_cert) if tls_cert is not None else None
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -318,6 +348,7 @@ def create_app(county: CountyDatabase) -> FastAPI:
             "county_key": b64(county.public_key),
             "region": await run_in_threadpool(region),
             "cursor": 0,
+            "tls_fingerprint": request.app.state.tls_fingerprint,
         }
 
     @app.post(f"{API}/push", openapi_extra=PUSH_DOC, responses=_ERRORS)

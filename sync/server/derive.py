@@ -14,7 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
-from sync.server.schema import Change, CountyPayment, CountyPaymentLine, SyncConflict
+from sync.server.schema import (
+    Change,
+    CountyCorrection,
+    CountyPayment,
+    CountyPaymentLine,
+    SyncConflict,
+)
 
 _INT32 = 2**31
 
@@ -205,6 +211,37 @@ class _Batch:
         year = lines[0].benefit_year if lines else None
         return payment.village_code, year, [line.id_number for line in lines]
 
+    def correction(self, row: dict[str, Any], body: dict[str, Any]) -> None:
+        """A correction request, new or asked again (merged while the county has not decided)."""
+        C = CountyCorrection
+        fields = {
+            "id_type": _text(body["id_type"], C.id_type),
+            "id_number": _text(body["id_number"], C.id_number),
+            "name": _text(body["name"], C.name),
+            "hukou_place": _text(body["hukou_place"], C.hukou_place),
+            "phone": _text(body.get("phone", ""), C.phone),
+            "village_code": _text(body["village_code"], C.village_code),
+            "household_number": _text(body.get("household_number", ""), C.household_number),
+            "problem": _text(body["problem"], C.problem),
+            "note": _text(body.get("note", ""), C.note),
+            "agent": _text(body.get("agent", ""), C.agent),
+            "merges": _integer(body.get("merges", 0), "merges"),
+            "event_id": row["event_id"],
+        }
+        request_id = _text(body["request_id"], C.request_id)
+        state = self.conn.scalar(select(C.state).where(C.request_id == request_id))
+        if state is None:
+            self.conn.execute(
+                insert(C).values(
+                    request_id=request_id, device_id=self.device_id, state="pending",
+                    reason="", received_at=self.now, decided_by="", **fields,
+                )
+            )  # fmt: skip
+        elif state == "pending":
+            self.conn.execute(update(C).where(C.request_id == request_id).values(**fields))
+        else:
+            raise ValueError(f"申请 {request_id} 已办结，又收到补充内容")
+
     def write(self) -> None:
         if self.payments:
             rows = [paid.payment for paid in self.payments]
@@ -259,6 +296,8 @@ def derive(
                 batch.payment(row["event_id"], paid)
             elif row["kind"] == "void":
                 batch.void(row, body)
+            elif row["kind"] == "correction":
+                batch.correction(row, body)
         except (LookupError, TypeError, ValueError, OverflowError) as exc:
             # The event is the device's signed fact and stays stored; the county looks at it.
             batch.conflict("unreadable", row["event_id"], {"error": str(exc)})

@@ -142,3 +142,43 @@ class RosterDigest(CountyBase):
     __tablename__ = "sync_roster_digest"
     person_key: Mapped[str] = mapped_column(String(40), primary_key=True)  # type:number
     digest: Mapped[str] = mapped_column(String(64))
+
+
+class CountyCorrection(CountyBase):
+    """An identity correction a device asked for, as the county holds and decides it."""
+
+    __tablename__ = "county_correction"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the clerk's number for it
+    request_id: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(36))  # the latest event that asked
+    id_type: Mapped[str] = mapped_column(String(2))
+    id_number: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    hukou_place: Mapped[str] = mapped_column(String(128))
+    phone: Mapped[str] = mapped_column(String(32))
+    village_code: Mapped[str] = mapped_column(String(12))
+    household_number: Mapped[str] = mapped_column(String(32))
+    problem: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(500))
+    agent: Mapped[str] = mapped_column(String(64))
+    merges: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class RosterHistory(CountyBase):
+    """Who changed what in the county roster, when, and from which correction request."""
+
+    __tablename__ = "roster_history"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    person_key: Mapped[str] = mapped_column(String(40), index=True)  # type:number
+    field: Mapped[str] = mapped_column(String(32))
+    old: Mapped[str] = mapped_column(String(200))
+    new: Mapped[str] = mapped_column(String(200))
+    request_id: Mapped[str] = mapped_column(String(36))
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -133,22 +133,29 @@ def _free_port() -> int:
 
 @dataclass
 class ServerProcess:
-    """`vcollect county serve` in its own process, restartable on the same port."""
+    """`vcollect county serve` in its own process, restartable on the same port; with `tls`
+    (certificate and key files, which a test may swap between starts) it speaks https;
+    `options` go on its command line as they are."""
 
     db_url: str
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen[str] | None = None
     log: list[str] = field(default_factory=list)
+    tls: tuple[Path, Path] | None = None
+    options: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         command = [
             sys.executable, "-c", "from ui.cli.main import main; raise SystemExit(main())",
             "county", "serve", "--db", self.db_url, "--port", str(self.port),
         ]  # fmt: skip
+        if self.tls is not None:
+            command += ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])]
+        command += self.options
         env = os.environ | {"VCOLLECT_TODAY": TODAY, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,

@@ -24,6 +24,7 @@ from sync.server.county import (
 )
 from sync.server.schema import CountyPayment, SyncConflict
 from sync.server.serve import DEFAULT_HOST, DEFAULT_PORT, serve
+from ui.cli import county_corrections
 from ui.cli.common import emit, progress
 
 USER_ERRORS = (CountyError,)
@@ -50,8 +51,15 @@ def add_commands(groups: Any, parser_class: type[argparse.ArgumentParser]) -> No
     run = cmds.add_parser("serve", help="运行县级同步服务", parents=[options])
     run.add_argument("--host", default=DEFAULT_HOST)
     run.add_argument("--port", type=int, default=DEFAULT_PORT)
-    run.add_argument("--tls-cert", type=Path)
-    run.add_argument("--tls-key", type=Path)
+    run.add_argument(
+        "--tls-cert", type=Path, help="TLS 证书 (PEM)：以 https 服务，设备注册时记住此证书"
+    )
+    run.add_argument("--tls-key", type=Path, help="TLS 证书的私钥 (PEM)")
+    run.add_argument(
+        "--tls-proxy-cert",
+        type=Path,
+        help="由前面的反向代理处理 TLS 时，代理所用的证书 (PEM)：注册时告知设备其指纹",
+    )
     run.set_defaults(handler=cmd_serve)
 
     roster = cmds.add_parser("roster", help="县级花名册", parents=[options])
@@ -93,6 +101,8 @@ def add_commands(groups: Any, parser_class: type[argparse.ArgumentParser]) -> No
     task_set.add_argument("--year", type=int, help="参保年度，缺省为当前征缴年度")
     task_set.set_defaults(handler=cmd_task_set)
 
+    county_corrections.add_commands(cmds, options, _open, emit)
+
     region = cmds.add_parser("region", help="设定本县的地区政策（注册时下发）", parents=[options])
     region.add_argument("region")
     region.set_defaults(handler=cmd_region)
@@ -104,7 +114,7 @@ def _open(args: argparse.Namespace) -> CountyDatabase:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     url = getattr(args, "db", None) or os.environ.get(ENV_COUNTY_DB)
-    serve(url, args.host, args.port, args.tls_cert, args.tls_key)
+    serve(url, args.host, args.port, args.tls_cert, args.tls_key, args.tls_proxy_cert)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The main window: search a household as you type, collect at the desk, receipts, import."""
+"""The main window: search a household as you type, collect at the desk, receipts, import,
+and identity corrections for whoever the roster cannot match."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -19,11 +23,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.collection import RecordedPayment
+from app.corrections import CorrectionForm, FollowUp, QueuedRequest, follow_ups
 from app.money import format_yuan
+from app.policy import PolicyError, QuoteError
 from app.roster.importer import ImportReport
-from app.roster.search import DEFAULT_LIMIT, HouseholdMatch, find_households
+from app.roster.search import (
+    DEFAULT_LIMIT,
+    HouseholdMatch,
+    Member,
+    classify,
+    find_households,
+    load_households,
+)
 from app.workspace import Workspace
 from printing.targets import Printed
+from ui.desktop.correction_form import CorrectionFormDialog, OpenHousehold, blank_form
+from ui.desktop.corrections_page import CorrectionsPage
 from ui.desktop.desk import CollectDesk
 from ui.desktop.enrollment import EnrollDialog
 from ui.desktop.importing import RosterImport
@@ -58,6 +73,7 @@ class MainWindow(QMainWindow):
     household_opened = Signal(object)  # HouseholdMatch
     import_finished = Signal(object)  # ImportReport, or None when the import failed
     payment_recorded = Signal(object)  # RecordedPayment, after the desk was reset
+    correction_queued = Signal(object)  # QueuedRequest
 
     def __init__(
         self, workspace: Workspace, log_path: Path | None = None, parent: QWidget | None = None
@@ -71,10 +87,13 @@ class MainWindow(QMainWindow):
         # Sync has its own worker: a slow network never holds up a payment or a print.
         self.sync = SyncController(workspace, self)
         self.sync.finished.connect(self._synced)
+        self.sync.finished.connect(self._refresh_corrections)  # decisions come in the pull
         self.current_import: RosterImport | None = None
         self.receipts_dialog: ReceiptsDialog | None = None
         self.enroll_dialog: EnrollDialog | None = None
         self.problems_dialog: SyncProblemsDialog | None = None
+        self.correction_form: CorrectionFormDialog | None = None
+        self.corrections_page: CorrectionsPage | None = None
         self._sync_asked = False
         self.last_receipt: str | None = None
         self._last_query: str | None = None
@@ -121,6 +140,12 @@ class MainWindow(QMainWindow):
         self.search_box.textChanged.connect(self.search_timer.start)
         self.search_box.navigate.connect(self.move_selection)
         self.search_box.returnPressed.connect(self.open_current)
+        self.not_found_button = QPushButton(self.tr("Cannot find the person? (F4)"))
+        self.not_found_button.setToolTip(
+            self.tr("Ask the county to correct the roster: not found, name or ID differs, …")
+        )
+        self.not_found_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F4 is the keyboard's way
+        self.not_found_button.clicked.connect(self.new_correction)
         self._show_hint()
 
     def _build_tables(self) -> None:
@@ -164,7 +189,10 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.search_label)
         layout.addWidget(self.search_box)
-        layout.addWidget(self.hint)
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.hint, 1)
+        hint_row.addWidget(self.not_found_button)
+        layout.addLayout(hint_row)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.setTabOrder(self.search_box, self.household_view)
@@ -210,6 +238,16 @@ class MainWindow(QMainWindow):
         self.problems_action.triggered.connect(self.show_sync_problems)
         sync_menu.addAction(self.problems_action)
 
+        self.corrections_menu = corrections_menu = self.menuBar().addMenu(self.tr("&Corrections"))
+        self.new_correction_action = QAction(self.tr("&New correction request…"), self)
+        self.new_correction_action.setShortcut(QKeySequence(Qt.Key.Key_F4))
+        self.new_correction_action.triggered.connect(self.new_correction)
+        corrections_menu.addAction(self.new_correction_action)
+        self.corrections_action = QAction(self.tr("&Requests and follow-ups…"), self)
+        self.corrections_action.setShortcut(QKeySequence("Shift+F4"))
+        self.corrections_action.triggered.connect(self.show_corrections)
+        corrections_menu.addAction(self.corrections_action)
+
         self.settings_menu = settings_menu = self.menuBar().addMenu(self.tr("S&ettings"))
         self.enroll_action = QAction(self.tr("&Register with the county…"), self)
         self.enroll_action.triggered.connect(self.show_enrollment)
@@ -223,6 +261,10 @@ class MainWindow(QMainWindow):
         )
         if self.workspace.db.path is not None:
             self.date_label.setToolTip(str(self.workspace.db.path))
+        self.follow_up_label = QLabel()
+        self.follow_up_label.setObjectName("follow-up-count")
+        self.statusBar().addPermanentWidget(self.follow_up_label)
+        self.count_follow_ups()
         self.sync_status = SyncStatusArea(self.sync)
         self.sync_status.sync_requested.connect(self.sync_now)
         self.sync_status.problems_requested.connect(self.show_sync_problems)
@@ -334,6 +376,29 @@ class MainWindow(QMainWindow):
     def _show_members(self, household: HouseholdMatch | None) -> None:
         self.desk.show_household(household)
 
+    def open_household(self, household_id: int, person: str = "") -> bool:
+        """Open a household by id on the desk, as if searched for by its number; the cursor
+        goes to the member whose ID number or name is `person` (else the first who owes)."""
+        with self.workspace.db.sessions() as session:
+            found = load_households(session, {household_id: None}, self.workspace.benefit_year)
+        if not found:
+            return False
+        household = found[0]
+        self.search_box.setText(household.number)
+        self.search_timer.stop()  # the household is shown below: no search needed
+        self._last_query = household.number
+        self.households.set_households(found)
+        self._select_row(0)  # shows the members
+        self._show_hint(household.number, 1)
+        self.desk.focus_members()
+        if person:
+            rows = [self.members.member(r) for r in range(self.members.rowCount())]
+            row = next((r for r, m in enumerate(rows) if m and _is(m, person)), None)
+            if row is not None:
+                self.member_view.setCurrentIndex(self.members.index(row, self.members.NAME))
+        self.household_opened.emit(household)
+        return True
+
     @Slot()
     def focus_search(self) -> None:
         """Esc / Ctrl+F: back to the search box, its text selected so typing replaces it."""
@@ -370,6 +435,7 @@ class MainWindow(QMainWindow):
         # Recorded and committed; the print is queued behind it on the same worker.
         self.printer.print_receipt(payment.receipt_no)
         self.ready_for_next()
+        self.count_follow_ups()
         self.payment_recorded.emit(payment)
 
     @Slot(object)
@@ -420,6 +486,131 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    # --- corrections ----------------------------------------------------------------------
+
+    def correction_prefill(self) -> CorrectionForm:
+        """What the collect screen already knows: the search text (an ID number or a name) and
+        the open household, if any."""
+        self._flush_search()
+        kind, text = classify(self.search_box.text())
+        household = self.desk.household
+        return blank_form(
+            id_number=text if kind == "id" else "",
+            name=text if kind == "name" else "",
+            household=household.number if household is not None else "",
+            village=household.village_code if household is not None else "",
+        )
+
+    @Slot()
+    def new_correction(self, prefill: CorrectionForm | None = None) -> CorrectionFormDialog:
+        """找不到此人？ / F4 / 修正 → 新建更正申请…: the form, filled from the collect screen."""
+        if self.correction_form is not None:
+            self.correction_form.raise_()
+            self.correction_form.activateWindow()
+            return self.correction_form
+        if not isinstance(prefill, CorrectionForm):  # clicked(bool) passes a bool
+            prefill = self.correction_prefill()
+        parent = self.corrections_page or self
+        dialog = CorrectionFormDialog(self.workspace, self.runner, prefill, self.log_path, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.queued.connect(self._correction_queued)
+        dialog.open_household.connect(self._open_roster_person)
+        dialog.finished.connect(self._correction_form_closed)
+        self.correction_form = dialog
+        dialog.open()
+        return dialog
+
+    @Slot(int)
+    def _correction_form_closed(self, result: int) -> None:
+        self.correction_form = None
+        # Back where the agent came from; after a queued request, ready for the next villager.
+        if self.corrections_page is not None:
+            self.corrections_page.activateWindow()
+            return
+        self.activateWindow()
+        if result == QDialog.DialogCode.Accepted:
+            self.search_box.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.search_box.selectAll()
+
+    @Slot(object)
+    def _correction_queued(self, request: QueuedRequest) -> None:
+        text = self.tr("Correction request for {name} saved: {state}").format(
+            name=request.name, state=request.state_label
+        )
+        if request.merges:
+            text += self.tr(" (added to the pending request)")
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+        self.desk.refresh()  # a member of the open household may be on hold now
+        self._refresh_corrections()
+        self.sync.request()  # the request is a ledger event the county needs
+        self.correction_queued.emit(request)
+
+    @Slot(object)
+    def _open_roster_person(self, chosen: OpenHousehold) -> None:
+        self._close_corrections()
+        self.activateWindow()
+        self.open_household(chosen.household_id, chosen.id_number)
+
+    @Slot()
+    def show_corrections(self) -> CorrectionsPage:
+        """修正 → 更正申请与待回访…"""
+        if self.corrections_page is not None:
+            self.corrections_page.raise_()
+            return self.corrections_page
+        page = CorrectionsPage(self.workspace, self)
+        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        page.new_request.connect(self.new_correction)
+        page.edit_request.connect(self._edit_correction)
+        page.open_follow_up.connect(self._open_follow_up)
+        page.finished.connect(self._corrections_closed)
+        self.corrections_page = page
+        page.open()
+        return page
+
+    @Slot()
+    def _corrections_closed(self) -> None:
+        self.corrections_page = None
+
+    def _close_corrections(self) -> None:
+        if self.correction_form is not None:
+            self.correction_form.reject()
+        if self.corrections_page is not None:
+            self.corrections_page.reject()
+
+    @Slot(object)
+    def _edit_correction(self, request: QueuedRequest) -> None:
+        again = CorrectionForm(
+            id_type=request.id_type, id_number=request.id_number, name=request.name,
+            hukou_place=request.hukou_place, village=request.village_code,
+            problem=request.problem, phone=request.phone, household=request.household,
+            note=request.note,
+        )  # fmt: skip
+        self.new_correction(again)
+
+    @Slot(object)
+    def _open_follow_up(self, follow_up: FollowUp) -> None:
+        self._close_corrections()
+        self.activateWindow()
+        self.open_household(follow_up.household_id, follow_up.name)
+
+    @Slot()
+    def _refresh_corrections(self, *_args: object) -> None:
+        if self.corrections_page is not None:
+            self.corrections_page.reload()
+        self.count_follow_ups()
+
+    def count_follow_ups(self) -> int:
+        """待回访 N in the status bar: people the county accepted who can pay now."""
+        try:
+            count = len(follow_ups(self.workspace.db, self.desk.policy(), self.workspace.today))
+        except (PolicyError, QuoteError):
+            count = 0  # the desk says why it cannot quote
+        self.follow_up_label.setText(
+            self.tr("To follow up: {count} (Shift+F4)").format(count=count)
+        )
+        self.follow_up_label.setVisible(count > 0)
+        return count
 
     # --- sync -----------------------------------------------------------------------------
 
@@ -528,3 +719,7 @@ class MainWindow(QMainWindow):
         self.sync.shutdown()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def _is(member: Member, person: str) -> bool:
+    return person in (member.id_number, member.name)

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import Any
 
 import httpx
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.workspace import Workspace
-from sync.client import SyncError, SyncReport, SyncStatus, enroll, status, sync
+from sync.client import SyncError, SyncReport, SyncStatus, TransportLayer, enroll, status, sync
 from ui.desktop.tasks import Task, TaskControl, TaskRunner
 
 log = logging.getLogger("village_collect.desktop")
@@ -28,8 +29,10 @@ FIRST_DELAY_S = 3  # after start-up: the window first, then the network
 BACKOFF_FIRST_S = 30  # after a failure: 30 s, 1 min, 2 min, … up to BACKOFF_MAX_S
 BACKOFF_MAX_S = 30 * 60
 
-SyncFunction = Callable[[Workspace, httpx.BaseTransport | None], SyncReport]
-EnrollFunction = Callable[[Workspace, str, str, httpx.BaseTransport | None], dict[str, Any]]
+# The transport argument is a layer: the client builds its own transport (the one holding
+# the county's pinned TLS certificate) and hands it to the layer to wrap.
+SyncFunction = Callable[[Workspace, TransportLayer | None], SyncReport]
+EnrollFunction = Callable[[Workspace, str, str, TransportLayer | None], dict[str, Any]]
 
 
 class Backoff:
@@ -91,14 +94,14 @@ class EnrollOutcome:
 
 
 class StopAwareTransport(httpx.BaseTransport):
-    """The real HTTP transport, refusing to start a request once the task is cancelled, so a
-    closing window waits for one request at most, not a whole first download.
+    """Around the client's own transport (pinned to the county's TLS certificate once enrolled
+    over https): refuses to start a request once the task is cancelled, so a closing window
+    waits for one request at most, not a whole first download. Used as a layer,
+    `sync(workspace, partial(StopAwareTransport, control))`; the client closes it."""
 
-    (When the client pins the county's TLS certificate, that transport goes inside this one.)"""
-
-    def __init__(self, control: TaskControl) -> None:
+    def __init__(self, control: TaskControl, inner: httpx.BaseTransport) -> None:
         self._control = control
-        self._inner = httpx.HTTPTransport()
+        self._inner = inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self._control.cancelled():
@@ -212,9 +215,8 @@ class SyncController(QObject):
         workspace, sync_fn = self.workspace, self._sync_fn
 
         def work(control: TaskControl) -> SyncOutcome:
-            transport = StopAwareTransport(control)
             try:
-                report = sync_fn(workspace, transport)
+                report = sync_fn(workspace, partial(StopAwareTransport, control))
             except SyncError as exc:
                 if control.cancelled():
                     return SyncOutcome(None, str(exc), cancelled=True)
@@ -222,8 +224,6 @@ class SyncController(QObject):
             except Exception as exc:
                 log.exception("Sync failed")
                 return SyncOutcome(None, f"{type(exc).__name__}: {exc}", bug=True)
-            finally:
-                transport.close()
             return SyncOutcome(report)
 
         task = Task(work)
@@ -267,16 +267,14 @@ class SyncController(QObject):
         workspace, enroll_fn = self.workspace, self._enroll_fn
 
         def work(control: TaskControl) -> EnrollOutcome:
-            transport = StopAwareTransport(control)
             try:
-                return EnrollOutcome(enroll_fn(workspace, server, code, transport))
+                layer = partial(StopAwareTransport, control)
+                return EnrollOutcome(enroll_fn(workspace, server, code, layer))
             except SyncError as exc:
                 return EnrollOutcome(None, str(exc))
             except Exception as exc:
                 log.exception("Enrollment failed")
                 return EnrollOutcome(None, f"{type(exc).__name__}: {exc}")
-            finally:
-                transport.close()
 
         task = Task(work)
         task.signals.succeeded.connect(self._enrolled)

@@ -93,6 +93,148 @@
     </message>
 </context>
 <context>
+    <name>CorrectionFormDialog</name>
+    <message>
+        <source>New identity correction request</source>
+        <translation>新建身份更正申请</translation>
+    </message>
+    <message>
+        <source>For someone the roster cannot match. The county checks the request and corrects the roster; until then this person cannot be charged.</source>
+        <translation>用于花名册中查不到或信息不符的人。县医保局核实后更正花名册；在此之前不能为此人收费。</translation>
+    </message>
+    <message>
+        <source>18 digits, the last may be X</source>
+        <translation>18位，最后一位可能是X</translation>
+    </message>
+    <message>
+        <source>Empty for a new household</source>
+        <translation>新的一户请留空</translation>
+    </message>
+    <message>
+        <source>To call when the county has answered</source>
+        <translation>县医保局答复后回访用</translation>
+    </message>
+    <message>
+        <source>Problem (Alt+1–5)</source>
+        <translation>问题类型 (Alt+1–5)</translation>
+    </message>
+    <message>
+        <source>Optional; Enter here queues the request</source>
+        <translation>可不填；在此按回车即提交</translation>
+    </message>
+    <message>
+        <source>&amp;Submit (Ctrl+Enter)</source>
+        <translation>提交申请（Ctrl+Enter）(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Open the household</source>
+        <translation>打开该户(&amp;O)</translation>
+    </message>
+    <message>
+        <source>ID &amp;type:</source>
+        <translation>证件类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>ID &amp;number:</source>
+        <translation>证件号码(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>N&amp;ame:</source>
+        <translation>姓名(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;Household no.:</source>
+        <translation>户号(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Village:</source>
+        <translation>村(社区)(&amp;V)：</translation>
+    </message>
+    <message>
+        <source>Hukou &amp;place:</source>
+        <translation>户籍地(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Contact phone:</source>
+        <translation>联系电话(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Remarks:</source>
+        <translation>备注(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>On the roster already: {name}, household {household}. If the person was not found, open the household (Alt+O) and collect there.</source>
+        <translation>花名册中已有此人：{name}，户号 {household}。如果只是没查到，请打开该户（Alt+O）直接收费。</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>Not on the roster · born {date}</source>
+        <translation>花名册中没有此人 · 出生 {date}</translation>
+    </message>
+    <message>
+        <source>Not on the roster</source>
+        <translation>花名册中没有此人</translation>
+    </message>
+    <message>
+        <source>A new household</source>
+        <translation>新的一户</translation>
+    </message>
+    <message>
+        <source>No household {number} on this computer</source>
+        <translation>本机没有户号 {number}</translation>
+    </message>
+    <message>
+        <source>An existing household of {village}</source>
+        <translation>{village}的现有户</translation>
+    </message>
+    <message>
+        <source>↓ fills in {place}</source>
+        <translation>↓ 填入 {place}</translation>
+    </message>
+    <message>
+        <source>As on the ID card or household register</source>
+        <translation>按身份证或户口簿填写</translation>
+    </message>
+</context>
+<context>
+    <name>CorrectionsPage</name>
+    <message>
+        <source>Identity corrections</source>
+        <translation>身份更正</translation>
+    </message>
+    <message>
+        <source>Correction &amp;requests</source>
+        <translation>更正申请(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Follow up: accepted and payable now (Enter opens the household to collect)</source>
+        <translation>待回访(&amp;F)：已通过、现在可以缴费的人（回车打开该户收费）</translation>
+    </message>
+    <message>
+        <source>&amp;New request… (F4)</source>
+        <translation>新建申请(&amp;N)…（F4）</translation>
+    </message>
+    <message>
+        <source>{count} requests: {counts}</source>
+        <translation>共 {count} 条申请：{counts}</translation>
+    </message>
+    <message>
+        <source>No requests yet. F4 starts one.</source>
+        <translation>还没有更正申请。按 F4 新建。</translation>
+    </message>
+    <message>
+        <source>No one to visit now.</source>
+        <translation>现在没有需要回访的人。</translation>
+    </message>
+</context>
+<context>
     <name>EnrollDialog</name>
     <message>
         <source>Register with the county</source>
@@ -168,6 +310,29 @@ The first sync is fetching the villages&apos; roster now.</source>
     </message>
 </context>
 <context>
+    <name>FollowUpTableModel</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村(社区)</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdTableModel</name>
     <message>
         <source>Household no.</source>
@@ -232,6 +397,14 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>查找(&amp;S)：</translation>
     </message>
     <message>
+        <source>Cannot find the person? (F4)</source>
+        <translation>找不到此人？(F4)</translation>
+    </message>
+    <message>
+        <source>Ask the county to correct the roster: not found, name or ID differs, …</source>
+        <translation>请县医保局更正花名册：查无此人、姓名或证件号码不符……</translation>
+    </message>
+    <message>
         <source>&amp;Households</source>
         <translation>查到的户(&amp;H)</translation>
     </message>
@@ -274,6 +447,18 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Sync &amp;problems…</source>
         <translation>同步问题(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Corrections</source>
+        <translation>修正(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;New correction request…</source>
+        <translation>新建更正申请(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Requests and follow-ups…</source>
+        <translation>更正申请与待回访(&amp;R)…</translation>
     </message>
     <message>
         <source>S&amp;ettings</source>
@@ -322,6 +507,18 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Receipt {receipt} voided</source>
         <translation>收据 {receipt} 已作废</translation>
+    </message>
+    <message>
+        <source>Correction request for {name} saved: {state}</source>
+        <translation>{name} 的身份更正申请已保存：{state}</translation>
+    </message>
+    <message>
+        <source> (added to the pending request)</source>
+        <translation>（已并入待审核的申请）</translation>
+    </message>
+    <message>
+        <source>To follow up: {count} (Shift+F4)</source>
+        <translation>待回访 {count} 人 (Shift+F4)</translation>
     </message>
     <message>
         <source>Sync did not finish: {reason}</source>
@@ -575,6 +772,53 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>A receipt printer takes 58 mm or 80 mm rolls, not A5.</source>
         <translation>小票打印机只能用 58 或 80 毫米卷纸，不能用 A5。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTableModel</name>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村(社区)</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <source>County&apos;s reason</source>
+        <translation>县医保局意见</translation>
+    </message>
+    <message>
+        <source>New household</source>
+        <translation>新户</translation>
+    </message>
+    <message>
+        <source>Phone {phone}</source>
+        <translation>电话 {phone}</translation>
+    </message>
+    <message>
+        <source>Asked {count} times</source>
+        <translation>已申请 {count} 次</translation>
     </message>
 </context>
 <context>
