@@ -266,6 +266,8 @@ def _record(
             "benefit_start": q.benefit_start.isoformat() if q.benefit_start else None,
             "benefit_end": q.benefit_end.isoformat() if q.benefit_end else None,
         }
+        # 先行收费 (the region allows it): said in the event only when it is so.
+        | ({"provisional": True} if person.correction_pending else {})
         for person, q in quotes
     ]
     body = {
@@ -306,9 +308,9 @@ def _record(
     ).lastrowid
     conn.execute(
         _INSERT_LINES,
-        [{**line, "payment_id": payment_id,
+        [{**line, "payment_id": payment_id, "provisional": person.correction_pending,
           "benefit_start": q.benefit_start, "benefit_end": q.benefit_end}
-         for line, (_, q) in zip(lines, quotes, strict=True)],
+         for line, (person, q) in zip(lines, quotes, strict=True)],
     )  # fmt: skip
     _set_status(conn, [p.id for p, _ in quotes], policy.benefit_year, "paid_here")
     return RecordedPayment(
@@ -451,6 +453,7 @@ def receipt_view(session: Session, receipt_no: str, copy_no: int = 0) -> Receipt
                 subsidy_fen=line.subsidy_fen,
                 amount_fen=line.amount_fen,
                 reimbursed_later_fen=line.reimbursed_later_fen,
+                provisional=line.provisional,
             )
             for line in payment.lines
         ),

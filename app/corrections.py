@@ -18,7 +18,16 @@ from app.roster.records import RowError, name_of
 from app.settings import get_setting
 from db.database import Database
 from db.engine import writing
-from db.models import CorrectionRequest, Household, LedgerEvent, Person, Village
+from db.models import (
+    CorrectionRequest,
+    Household,
+    LedgerEvent,
+    Payment,
+    PaymentLine,
+    Person,
+    ReceiptVoid,
+    Village,
+)
 
 PROBLEMS = {
     "not_found": "查无此人（未查询到参保信息）",
@@ -302,3 +311,38 @@ def follow_ups(db: Database, policy: Policy, today: date) -> list[FollowUp]:
                     )
                 )  # fmt: skip
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class RefundDue:
+    """A 先行收费 whose correction the county rejected: the money goes back to the payer."""
+
+    receipt_no: str
+    name: str
+    masked_id: str
+    amount_fen: int
+    reason: str  # the county's
+
+
+def refunds_due(db: Database) -> list[RefundDue]:
+    """Provisional collections (not voided) for people whose correction was rejected."""
+    with db.sessions() as session:
+        rows = session.execute(
+            select(
+                Payment.receipt_no,
+                PaymentLine.name,
+                PaymentLine.id_number,
+                PaymentLine.amount_fen,
+                CorrectionRequest.reason,
+            )
+            .join(Payment, Payment.id == PaymentLine.payment_id)
+            .join(CorrectionRequest, CorrectionRequest.id_number == PaymentLine.id_number)
+            .outerjoin(ReceiptVoid, ReceiptVoid.payment_id == Payment.id)
+            .where(
+                PaymentLine.provisional.is_(True),
+                CorrectionRequest.state == "rejected",
+                ReceiptVoid.payment_id.is_(None),
+            )
+            .order_by(Payment.seq)
+        ).all()
+    return [RefundDue(r[0], r[1], mask(r[2]), r[3], r[4]) for r in rows]

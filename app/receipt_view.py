@@ -27,6 +27,7 @@ class ReceiptLine:
     subsidy_fen: int  # shown as an amount only: never the special-group reason
     amount_fen: int  # what was collected for this person now
     reimbursed_later_fen: int = 0  # a 先缴后补 subsidy to be refunded by the department
+    provisional: bool = False  # 先行收费 while an identity correction waits for the county
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -216,6 +218,9 @@ class PaymentLine(Base):
     tier: Mapped[str | None] = mapped_column(String(64))
     benefit_start: Mapped[date] = mapped_column(Date)
     benefit_end: Mapped[date] = mapped_column(Date)
+    # 先行收费: charged while an identity correction waited (the region's policy allowed it);
+    # a rejection turns it into a refund to make.
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ReceiptVoid(Base):

@@ -211,6 +211,8 @@ def render_escpos(view: ReceiptView, paper: str = "58", qr: str = "native") -> b
         out.pair(f"  {line.masked_id}", words.benefit_year(line))
         if line.reimbursed_later_fen:
             out.pair(f"  {words.REIMBURSED}", _amount(line.reimbursed_later_fen))
+        if line.provisional:
+            out.line(words.PROVISIONAL)
     out.rule()
     out.style(bold=True, height=2)
     out.pair(f"{words.TOTAL}：", f"{words.total_figures(view)}")

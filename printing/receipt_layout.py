@@ -269,6 +269,8 @@ def _roll(layout: _Layout, view: ReceiptView) -> None:
         if line.reimbursed_later_fen:
             later = format_yuan(line.reimbursed_later_fen)
             layout.pair(words.REIMBURSED, later, size=small, indent=indent)
+        if line.provisional:
+            layout.line(words.PROVISIONAL, small, bold=True)
         layout.rule(dashed=n < len(view.lines))
         layout.end_block()
     layout.pair(f"{words.TOTAL}：", words.total_figures(view), body * 1.25, bold=True)
@@ -343,6 +345,8 @@ def _table(layout: _Layout, view: ReceiptView) -> list[Block]:
         if line.reimbursed_later_fen:
             note = f"其中{words.REIMBURSED} {format_yuan(line.reimbursed_later_fen)}"
             layout.line(note, small, align="right")
+        if line.provisional:
+            layout.line(words.PROVISIONAL, small, bold=True)
         if n < len(rows):
             layout.rule(dashed=True, weight=0.3)
         layout.end_block()

@@ -157,3 +157,51 @@ def test_a_person_with_a_pending_correction_cannot_be_charged(demo_workspace: Wo
             paid_on=demo_workspace.today,
         )  # fmt: skip
     assert events(demo_workspace) == 1  # only the request
+
+
+PROVISIONAL_POLICY = """\
+extends = "lengshi-2024"
+key = "lengshi-2024-provisional"
+region = "安化县冷市镇（先行收费）"
+
+[corrections]
+provisional = true
+"""
+
+
+def test_provisional_collection_says_so_and_a_rejection_is_a_refund(
+    demo_workspace: Workspace,
+) -> None:
+    from app.collection import receipt_view, record_payment
+    from app.corrections import refunds_due
+    from printing.receipt_escpos import render_escpos
+    from printing.receipt_text import PROVISIONAL
+
+    folder = demo_workspace.policy_folder
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lengshi-2024-provisional.toml").write_text(PROVISIONAL_POLICY, encoding="utf-8")
+    demo_workspace.set_region("lengshi-2024-provisional")
+    policy = demo_workspace.policy()
+    with demo_workspace.db.sessions() as session:
+        person = session.scalars(select(Person).limit(1)).one()
+        number, household_id, person_id = person.id_number, person.household_id, person.id
+    request_correction(
+        demo_workspace.db, form(id_number=number, problem="name_differs"), demo_workspace.today
+    )
+    paid = record_payment(
+        demo_workspace.db, policy, household_id, [person_id], method="cash",
+        paid_on=demo_workspace.today,
+    )  # fmt: skip
+    with demo_workspace.db.sessions() as session:
+        view = receipt_view(session, paid.receipt_no)
+    assert [line.provisional for line in view.lines] == [True]
+    assert PROVISIONAL[:9].encode("gb18030") in render_escpos(view, "58")  # it wraps at 58 mm
+    assert refunds_due(demo_workspace.db) == []
+    with demo_workspace.db.sessions.begin() as session:
+        row = session.scalars(select(CorrectionRequest)).one()
+        row.state, row.reason = "rejected", "查无此人"
+    [refund] = refunds_due(demo_workspace.db)
+    assert (refund.receipt_no, refund.amount_fen, refund.reason) == (
+        paid.receipt_no, paid.total_fen, "查无此人",
+    )  # fmt: skip

@@ -18,7 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.corrections import PROBLEMS, STATE_LABELS, FollowUp, QueuedRequest, follow_ups, queue
+from app.corrections import (
+    PROBLEMS,
+    STATE_LABELS,
+    FollowUp,
+    QueuedRequest,
+    follow_ups,
+    queue,
+    refunds_due,
+)
+from app.money import format_yuan
 from app.policy import PolicyError
 from app.workspace import Workspace
 from ui.desktop.models import RowTableModel
@@ -161,6 +170,11 @@ class CorrectionsPage(QDialog):
         self.follow_label.setBuddy(self.follow_table)
         self.follow_note = QLabel()
         self.follow_note.setWordWrap(True)
+        # 先行收费 for people whose correction was rejected: the money goes back.
+        self.refunds = QLabel()
+        self.refunds.setObjectName("refunds-due")
+        self.refunds.setWordWrap(True)
+        self.refunds.setStyleSheet("color: #b00020; font-weight: bold;")
 
         self.new_button = QPushButton(self.tr("&New request… (F4)"))
         self.new_button.clicked.connect(self.new_request)
@@ -173,6 +187,7 @@ class CorrectionsPage(QDialog):
         layout.addWidget(self.follow_label)
         layout.addWidget(self.follow_table, 2)
         layout.addWidget(self.follow_note)
+        layout.addWidget(self.refunds)
         layout.addWidget(self.queue_label)
         layout.addWidget(self.summary)
         layout.addWidget(self.queue_table, 3)
@@ -205,6 +220,14 @@ class CorrectionsPage(QDialog):
         self._keep_row(self.follow_table, lambda: self.follow_model.set_rows(found))
         if not found and not self.follow_note.text():
             self.follow_note.setText(self.tr("No one to visit now."))
+        due = refunds_due(self.workspace.db)
+        self.refunds.setVisible(bool(due))
+        self.refunds.setText(
+            self.tr("Refunds to make (collected before a correction the county rejected): ")
+            + "; ".join(
+                f"{r.receipt_no} {r.name} {format_yuan(r.amount_fen)}（{r.reason}）" for r in due
+            )
+        )
 
     @staticmethod
     def _keep_row(table: QTableView, refill: Any) -> None:

@@ -233,6 +233,10 @@
         <source>No one to visit now.</source>
         <translation>现在没有需要回访的人。</translation>
     </message>
+    <message>
+        <source>Refunds to make (collected before a correction the county rejected): </source>
+        <translation>须退费（先行收费后更正被县医保局驳回）：</translation>
+    </message>
 </context>
 <context>
     <name>EnrollDialog</name>
