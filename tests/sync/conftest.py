@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-import csv
-import itertools
 import os
-import socket
-import subprocess
-import sys
-import threading
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.demo.counties import LENGSHI
-from app.demo.generator import HEADER, generate
 from app.workspace import Workspace, open_workspace
 from sync.client import enroll
-from sync.server.county import CountyDatabase, add_device, open_county
-from sync.server.feed import import_roster
+from sync.server.county import CountyDatabase, add_device
+from tests.county_server import (
+    TODAY,
+    ServerProcess,
+    make_county,
+    village_codes,
+    write_roster,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-TODAY = "2023-10-15"
 PG_ENV = "VC_TEST_POSTGRES_URL"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ROWS_PER_VILLAGE = 150
-KEYS = ("household", "name", "id_type", "id_number", "sex", "birth_date", "relation",
-        "village", "hukou_place", "phone", "categories", "status")  # fmt: skip
 
 
 def _postgres() -> tuple[str | None, str]:
@@ -59,24 +52,7 @@ def pytest_report_header() -> str:
 @pytest.fixture(scope="session")
 def roster_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two villages of the Lengshi demo roster, whole households, as a county file."""
-    path = tmp_path_factory.mktemp("roster") / "county.csv"
-    rows = generate(LENGSHI, 1)
-    kept: dict[str, int] = {}
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        for cells in itertools.islice(rows, 6000):
-            village = cells["village"]
-            if village not in kept and len(kept) == 2:
-                continue
-            count = kept.get(village, 0)
-            if count >= ROWS_PER_VILLAGE and cells["relation"] == "02":
-                kept[village] = 10**9  # the village is full: stop at a household's head
-            if kept.get(village, 0) >= 10**9:
-                continue
-            kept[village] = count + 1
-            writer.writerow([cells[k] for k in KEYS])
-    return path
+    return write_roster(tmp_path_factory.mktemp("roster") / "county.csv", ROWS_PER_VILLAGE)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -103,91 +79,13 @@ def county(
     county_url: str, roster_csv: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[CountyDatabase]:
     monkeypatch.setenv("VCOLLECT_TODAY", TODAY)
-    db = open_county(county_url)
-    import_roster(db, roster_csv)
-    from sqlalchemy import insert
-
-    from db.models import Setting
-    from sync.server.api import REGION_KEY
-
-    with db.writing() as conn:
-        conn.execute(insert(Setting).values(key=REGION_KEY, value="lengshi-2024"))
+    db = make_county(county_url, roster_csv)
     yield db
     db.close()
 
 
 def villages(county: CountyDatabase) -> list[str]:
-    from sqlalchemy import select
-
-    from db.models import Village
-
-    with county.reading() as conn:
-        return list(conn.scalars(select(Village.code).order_by(Village.code)))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class ServerProcess:
-    """`vcollect county serve` in its own process, restartable on the same port; with `tls`
-    (certificate and key files, which a test may swap between starts) it speaks https;
-    `options` go on its command line as they are."""
-
-    db_url: str
-    port: int = field(default_factory=_free_port)
-    process: subprocess.Popen[str] | None = None
-    log: list[str] = field(default_factory=list)
-    tls: tuple[Path, Path] | None = None
-    options: tuple[str, ...] = ()
-
-    @property
-    def url(self) -> str:
-        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [
-            sys.executable, "-c", "from ui.cli.main import main; raise SystemExit(main())",
-            "county", "serve", "--db", self.db_url, "--port", str(self.port),
-        ]  # fmt: skip
-        if self.tls is not None:
-            command += ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])]
-        command += self.options
-        env = os.environ | {"VCOLLECT_TODAY": TODAY, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-            text=True,
-        )  # fmt: skip
-        assert self.process.stderr is not None
-        # Block on the server's own log until it says it listens: no polling, no sleeping.
-        for line in self.process.stderr:
-            self.log.append(line)
-            if "Uvicorn running on" in line:
-                break
-        else:
-            raise RuntimeError("county server did not start:\n" + "".join(self.log))
-        threading.Thread(target=self._drain, args=(self.process,), daemon=True).start()
-
-    def _drain(self, process: subprocess.Popen[str]) -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            self.log.append(line)
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no flush, as a power cut would."""
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-            self.process = None
+    return village_codes(county)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from county_server import TODAY, ServerProcess, make_county, village_codes, write_roster
 from desk_driver import WAIT_MS, DeskDriver, household_where, set_printer
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -27,6 +26,13 @@ from db.models import Household
 from sync.client import SERVER_KEY, SyncError, SyncReport, enroll, sync
 from sync.server.county import CountyDatabase, add_device
 from sync.server.schema import CountyPayment
+from tests.county_server import (
+    TODAY,
+    ServerProcess,
+    make_county,
+    village_codes,
+    write_roster,
+)
 from ui.desktop.main_window import MainWindow
 from ui.desktop.sync_status import SyncProblemsDialog
 from ui.desktop.syncing import (
@@ -54,7 +60,7 @@ MENU_BY_KEYBOARD = pytest.mark.qt_log_ignore(
 
 @pytest.fixture(scope="module")
 def roster_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_roster(tmp_path_factory.mktemp("roster") / "county.csv")
+    return write_roster(tmp_path_factory.mktemp("roster") / "county.csv", 60)
 
 
 @pytest.fixture

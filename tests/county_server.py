@@ -1,7 +1,5 @@
-"""A real county server for desktop tests: a small county roster and `vcollect county serve`.
-
-The minimum of tests/sync/conftest.py, copied (that suite's fixtures are not shared with
-tests/ui): the roster file, the county database on SQLite and the server process."""
+"""A real county server for tests: a small county roster, the county database, and
+`vcollect county serve` in its own process (shared by tests/sync and tests/ui)."""
 
 from __future__ import annotations
 
@@ -24,27 +22,27 @@ from sync.server.api import REGION_KEY
 from sync.server.county import CountyDatabase, open_county
 from sync.server.feed import import_roster
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 TODAY = "2023-10-15"
 REGION = "lengshi-2024"
-ROWS_PER_VILLAGE = 60
 KEYS = ("household", "name", "id_type", "id_number", "sex", "birth_date", "relation",
         "village", "hukou_place", "phone", "categories", "status")  # fmt: skip
 
 
-def write_roster(path: Path) -> Path:
-    """Two villages of the Lengshi demo roster, whole households, as a county file."""
+def write_roster(path: Path, per_village: int) -> Path:
+    """Two villages of the Lengshi demo roster, about `per_village` people each in whole
+    households, as a county file."""
     kept: dict[str, int] = {}
     full = 10**9
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for cells in itertools.islice(generate(LENGSHI, 1), 3000):
+        for cells in itertools.islice(generate(LENGSHI, 1), 6000):
             village = cells["village"]
             if village not in kept and len(kept) == 2:
                 continue
             count = kept.get(village, 0)
-            if count >= ROWS_PER_VILLAGE and cells["relation"] == "02":
+            if count >= per_village and cells["relation"] == "02":
                 kept[village] = full  # the village is full: stop at a household's head
             if kept.get(village, 0) >= full:
                 continue
@@ -75,22 +73,29 @@ def free_port() -> int:
 
 @dataclass
 class ServerProcess:
-    """`vcollect county serve` in its own process, restartable on the same port."""
+    """`vcollect county serve` in its own process, restartable on the same port; with `tls`
+    (certificate and key files, which a test may swap between starts) it speaks https;
+    `options` go on its command line as they are."""
 
     db_url: str
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[str] | None = None
     log: list[str] = field(default_factory=list)
+    tls: tuple[Path, Path] | None = None
+    options: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         command = [
             sys.executable, "-c", "from ui.cli.main import main; raise SystemExit(main())",
             "county", "serve", "--db", self.db_url, "--port", str(self.port),
         ]  # fmt: skip
+        if self.tls is not None:
+            command += ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])]
+        command += self.options
         env = os.environ | {"VCOLLECT_TODAY": TODAY, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -110,6 +115,14 @@ class ServerProcess:
         assert process.stderr is not None
         for line in process.stderr:
             self.log.append(line)
+        process.stderr.close()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush, as a power cut would."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
 
     def stop(self) -> None:
         if self.process is not None:
