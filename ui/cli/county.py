@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +110,14 @@ def add_commands(groups: Any, parser_class: type[argparse.ArgumentParser]) -> No
     region.set_defaults(handler=cmd_region)
 
 
-def _open(args: argparse.Namespace) -> CountyDatabase:
-    return open_county(getattr(args, "db", None) or os.environ.get(ENV_COUNTY_DB))
+@contextmanager
+def _open(args: argparse.Namespace) -> Iterator[CountyDatabase]:
+    """The county database of --db (or VCOLLECT_COUNTY_DB), closed after the command."""
+    county = open_county(getattr(args, "db", None) or os.environ.get(ENV_COUNTY_DB))
+    try:
+        yield county
+    finally:
+        county.close()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -121,22 +129,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_roster_import(args: argparse.Namespace) -> int:
     from sync.server.feed import import_roster
 
-    county = _open(args)
-    try:
+    with _open(args) as county:
         report, published = import_roster(county, args.file, progress(args))
-    finally:
-        county.close()
     data = report.to_json() | {"published": published}
     emit(args, data, f"{report.summary()}\n待下发给设备的人员记录：{published} 条")
     return 0
 
 
 def cmd_device_add(args: argparse.Namespace) -> int:
-    county = _open(args)
-    try:
+    with _open(args) as county:
         new = add_device(county, args.agent, args.village)
-    finally:
-        county.close()
     text = (
         f"已登记设备 {new.number}（代收员 {new.agent}，村 {'、'.join(new.villages)}，"
         f"收据前缀 {new.receipt_prefix}）\n注册码（只显示这一次）：{new.code}"
@@ -146,21 +148,15 @@ def cmd_device_add(args: argparse.Namespace) -> int:
 
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
-    county = _open(args)
-    try:
+    with _open(args) as county:
         result = revoke_device(county, args.id)
-    finally:
-        county.close()
     emit(args, result, f"设备 {result['id']}（{result['agent']}）已停用")
     return 0
 
 
 def cmd_device_list(args: argparse.Namespace) -> int:
-    county = _open(args)
-    try:
+    with _open(args) as county:
         rows = devices(county)
-    finally:
-        county.close()
     lines = [
         f"{r['id']:>4}  {r['device_id'] or '(未注册)':<12} {r['agent']}  "
         f"{'已停用' if r['revoked'] else '已注册' if r['enrolled'] else '待注册'}  "
@@ -172,12 +168,8 @@ def cmd_device_list(args: argparse.Namespace) -> int:
 
 
 def cmd_payments(args: argparse.Namespace) -> int:
-    county = _open(args)
-    try:
-        with county.reading() as conn:
-            rows = conn.execute(select(CountyPayment).order_by(CountyPayment.id)).all()
-    finally:
-        county.close()
+    with _open(args) as county, county.reading() as conn:
+        rows = conn.execute(select(CountyPayment).order_by(CountyPayment.id)).all()
     data = [
         {
             "device_id": r.device_id,
@@ -203,12 +195,8 @@ def cmd_payments(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    county = _open(args)
-    try:
-        with county.reading() as conn:
-            rows = conn.execute(select(SyncConflict).order_by(SyncConflict.id)).all()
-    finally:
-        county.close()
+    with _open(args) as county, county.reading() as conn:
+        rows = conn.execute(select(SyncConflict).order_by(SyncConflict.id)).all()
     data = [
         {
             "id": r.id,
@@ -235,11 +223,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 def cmd_policy_publish(args: argparse.Namespace) -> int:
     from sync.server.feed import publish_policy
 
-    county = _open(args)
-    try:
+    with _open(args) as county:
         result = publish_policy(county, args.file)
-    finally:
-        county.close()
     emit(args, result, f"已下发政策 {result['key']}（{result['title']}），设备下次同步时收到")
     return 0
 
@@ -247,14 +232,11 @@ def cmd_policy_publish(args: argparse.Namespace) -> int:
 def cmd_task_set(args: argparse.Namespace) -> int:
     from sync.server.feed import set_task
 
-    county = _open(args)
-    try:
+    with _open(args) as county:
         result = set_task(
             county, args.village, args.target, args.year or county.benefit_year(),
             args.population,
         )  # fmt: skip
-    finally:
-        county.close()
     emit(
         args,
         result,
@@ -268,12 +250,8 @@ def cmd_region(args: argparse.Namespace) -> int:
     from app.policy import load_policy
 
     load_policy(args.region)  # a key no device could load is refused here
-    county = _open(args)
-    try:
-        with county.writing() as conn:
-            conn.execute(delete(Setting).where(Setting.key == REGION_KEY))
-            conn.execute(insert(Setting).values(key=REGION_KEY, value=args.region))
-    finally:
-        county.close()
+    with _open(args) as county, county.writing() as conn:
+        conn.execute(delete(Setting).where(Setting.key == REGION_KEY))
+        conn.execute(insert(Setting).values(key=REGION_KEY, value=args.region))
     emit(args, {"region": args.region}, f"本县政策已设为 {args.region}")
     return 0

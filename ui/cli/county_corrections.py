@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from sync.server.corrections import SETTABLE, accept, list_corrections, parse_sets, reject
-from sync.server.county import CountyDatabase, CountyError
+from sync.server.county import CountyError
 
 PROBLEM_LABELS = {
     "not_found": "查无此人",
@@ -40,11 +40,8 @@ def add_commands(cmds: Any, options: argparse.ArgumentParser, opener: Any, emit:
 
 
 def _list(args: argparse.Namespace, opener: Any, emit: Any) -> int:
-    county: CountyDatabase = opener(args)
-    try:
+    with opener(args) as county:
         rows = list_corrections(county, args.state)
-    finally:
-        county.close()
     lines = []
     for r in rows:
         problem = PROBLEM_LABELS.get(r["problem"], r["problem"])
@@ -63,8 +60,7 @@ def _list(args: argparse.Namespace, opener: Any, emit: Any) -> int:
 
 
 def _decide(args: argparse.Namespace, opener: Any, emit: Any) -> int:
-    county: CountyDatabase = opener(args)
-    try:
+    with opener(args) as county:
         if args.accept:
             if args.reason:
                 raise CountyError("通过时不写驳回原因")
@@ -78,7 +74,5 @@ def _decide(args: argparse.Namespace, opener: Any, emit: Any) -> int:
                 raise CountyError("驳回时不能改正人员信息（--set/--person）")
             result = reject(county, args.id, args.reason, args.by)
             text = f"申请 {result['id']} 已驳回：{result['reason']}"
-    finally:
-        county.close()
     emit(args, result, text)
     return 0
