@@ -355,3 +355,59 @@ def collecting_unit(db: Database, receipts: tuple[str, ...]) -> str:
     places = sorted({f"{c}{t}" for c, t, _ in rows})
     villages = "、".join(sorted({v for _, _, v in rows}))
     return f"{'、'.join(places)}{villages}"
+
+
+DEFAULT_MAX_DAYS = 1  # when a county sets none: remit by the next day ...
+DEFAULT_MAX_CASH_FEN = 500_000  # ... or once 5,000 yuan is held, whichever comes first
+NEAR = 0.8  # the warning shows from 80 % of the amount limit, and on the last allowed day
+
+
+@dataclass(frozen=True, slots=True)
+class CashHeld:
+    """限期限额: the cash not yet remitted against the region's limits, and what to show."""
+
+    cash_fen: int
+    since: date | None  # the business day of the oldest cash receipt not yet remitted
+    days: int  # whole days held on `today`
+    max_days: int
+    max_cash_fen: int
+    level: str  # ok | near | over
+
+    @property
+    def message(self) -> str:
+        held = f"未上解现金 {self.cash_fen / 100:,.2f} 元"
+        if self.since is not None:
+            held += f"（最早为 {self.since.isoformat()} 所收，已 {self.days} 天）"
+        limits = f"限期 {self.max_days} 天、限额 {self.max_cash_fen / 100:,.0f} 元"
+        if self.level == "over":
+            return f"{held}，已超过{limits}：请立即上解并日结"
+        if self.level == "near":
+            return f"{held}，接近{limits}：请尽快上解并日结"
+        return held
+
+
+def cash_held(
+    db: Database, max_days: int | None, max_cash_fen: int | None, today: date
+) -> CashHeld:
+    """Cash collected and not remitted, measured against the limits (the defaults when the
+    region's policy sets none)."""
+    days_limit = DEFAULT_MAX_DAYS if max_days is None else max_days
+    cash_limit = DEFAULT_MAX_CASH_FEN if max_cash_fen is None else max_cash_fen
+    with db.sessions() as session:
+        closed = closed_receipts(session)
+        rows = session.execute(
+            select(Payment.receipt_no, Payment.total_fen, Payment.paid_on)
+            .outerjoin(ReceiptVoid, ReceiptVoid.payment_id == Payment.id)
+            .where(Payment.method == "cash", ReceiptVoid.payment_id.is_(None))
+        ).all()
+    held = [r for r in rows if r.receipt_no not in closed]
+    cash = sum(r.total_fen for r in held)
+    since = min((r.paid_on for r in held), default=None)
+    days = max(0, (today - since).days) if since else 0
+    if cash and (days > days_limit or cash > cash_limit):
+        level = "over"
+    elif cash and (days >= days_limit or cash >= cash_limit * NEAR):
+        level = "near"
+    else:
+        level = "ok"
+    return CashHeld(cash, since, days, days_limit, cash_limit, level)

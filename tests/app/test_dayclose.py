@@ -109,3 +109,20 @@ def test_a_clock_set_backwards_is_refused(demo_workspace: Workspace, day: dict[s
     earlier: date = demo_workspace.today - timedelta(days=1)
     with pytest.raises(DayCloseError, match="早于上次日结"):
         close_day(demo_workspace.db, counted_fen=0, reference="R2", today=earlier, reason="x")
+
+
+def test_cash_held_against_the_limits(demo_workspace: Workspace) -> None:
+    from app.dayclose import cash_held
+
+    today = demo_workspace.today
+    assert cash_held(demo_workspace.db, None, None, today).level == "ok"
+    pay_household(demo_workspace)
+    held = cash_held(demo_workspace.db, None, None, today)
+    assert held.level == "ok" and held.cash_fen > 0 and held.max_days == 1
+    assert cash_held(demo_workspace.db, None, None, today + timedelta(days=1)).level == "near"
+    late = cash_held(demo_workspace.db, None, None, today + timedelta(days=2))
+    assert late.level == "over" and "请立即上解" in late.message
+    assert cash_held(demo_workspace.db, 10, held.cash_fen - 1, today).level == "over"
+    assert cash_held(demo_workspace.db, 10, held.cash_fen + 1, today).level == "near"
+    close_day(demo_workspace.db, counted_fen=held.cash_fen, reference="R", today=today)
+    assert cash_held(demo_workspace.db, None, None, today + timedelta(days=9)).level == "ok"
