@@ -275,3 +275,12 @@ class CorrectionRequest(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class RemittanceConfirmation(Base):
+    """The county matched one of this device's remittances (上解) with the bank."""
+
+    __tablename__ = "remittance_confirmation"
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the remittance event
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime)
+    confirmed_by: Mapped[str] = mapped_column(String(64), default="")

@@ -28,6 +28,7 @@ from db.models import (
     Enrolment,
     LedgerEvent,
     Person,
+    RemittanceConfirmation,
     Village,
     VillageTask,
 )
@@ -445,6 +446,8 @@ def apply_page(workspace: Workspace, changes: list[dict[str, Any]], cursor: int)
                 _task(session, change["body"])
             elif change["kind"] == "decision":
                 _decision(session, change["body"])
+            elif change["kind"] == "confirmation":
+                _confirmed(session, change["body"])
         set_setting(session, CURSOR_KEY, str(cursor))
 
 
@@ -479,6 +482,25 @@ def _decision(session: Any, body: dict[str, Any]) -> None:
     request.state = "accepted" if body.get("state") == "accepted" else "rejected"
     request.reason = str(body.get("reason") or "")[:500]
     request.decided_at = datetime.now(UTC).replace(tzinfo=None)
+
+
+def _confirmed(session: Any, body: dict[str, Any]) -> None:
+    """The county matched one of this device's remittances with the bank."""
+    event_id = str(body.get("event_id", ""))
+    mine = session.scalar(
+        select(LedgerEvent.seq).where(
+            LedgerEvent.event_id == event_id, LedgerEvent.kind == "remittance"
+        )
+    )
+    if mine is None or session.get(RemittanceConfirmation, event_id) is not None:
+        return  # another device's, or applied already
+    session.add(
+        RemittanceConfirmation(
+            event_id=event_id,
+            confirmed_at=datetime.fromisoformat(str(body["confirmed_at"])),
+            confirmed_by=str(body.get("confirmed_by") or "")[:64],
+        )
+    )
 
 
 def _task(session: Any, body: dict[str, Any]) -> None:

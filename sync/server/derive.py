@@ -19,6 +19,7 @@ from sync.server.schema import (
     CountyCorrection,
     CountyPayment,
     CountyPaymentLine,
+    CountyRemittance,
     SyncConflict,
 )
 
@@ -242,6 +243,39 @@ class _Batch:
         else:
             raise ValueError(f"申请 {request_id} 已办结，又收到补充内容")
 
+    def remittance(self, row: dict[str, Any], body: dict[str, Any]) -> None:
+        """A day close: its totals for the county's finance clerk to match with the bank."""
+        receipts = [str(r) for r in body["receipts"]]
+        methods = body.get("by_method", {})
+        held = {p.receipt_no: p.payment["village_code"] for p in self.payments}
+        if receipts:
+            stored = self.conn.execute(
+                select(CountyPayment.receipt_no, CountyPayment.village_code).where(
+                    CountyPayment.device_id == self.device_id,
+                    CountyPayment.receipt_no.in_(receipts),
+                )
+            ).all()
+            held.update({number: village for number, village in stored})
+        villages = " ".join(sorted({held[r] for r in receipts if r in held}))
+        self.conn.execute(
+            insert(CountyRemittance).values(
+                event_id=row["event_id"],
+                device_id=self.device_id,
+                village_codes=_text(villages, CountyRemittance.village_codes),
+                business_day=date.fromisoformat(str(body["business_day"])),
+                receipts=len(receipts),
+                total_fen=_integer(sum(int(m["total_fen"]) for m in methods.values()), "total"),
+                expected_cash_fen=_integer(body["expected_cash_fen"], "expected_cash_fen"),
+                counted_fen=_integer(body["counted_fen"], "counted_fen"),
+                difference_fen=_integer(body["difference_fen"], "difference_fen"),
+                reason=_text(body.get("reason", ""), CountyRemittance.reason),
+                reference=_text(body["reference"], CountyRemittance.reference),
+                agent=_text(body.get("agent", ""), CountyRemittance.agent),
+                received_at=self.now,
+                confirmed_by="",
+            )
+        )
+
     def write(self) -> None:
         if self.payments:
             rows = [paid.payment for paid in self.payments]
@@ -298,6 +332,8 @@ def derive(
                 batch.void(row, body)
             elif row["kind"] == "correction":
                 batch.correction(row, body)
+            elif row["kind"] == "remittance":
+                batch.remittance(row, body)
         except (LookupError, TypeError, ValueError, OverflowError) as exc:
             # The event is the device's signed fact and stays stored; the county looks at it.
             batch.conflict("unreadable", row["event_id"], {"error": str(exc)})

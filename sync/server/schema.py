@@ -182,3 +182,25 @@ class RosterHistory(CountyBase):
     request_id: Mapped[str] = mapped_column(String(36))
     changed_by: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CountyRemittance(CountyBase):
+    """A device's day close (上解) as the county received it, and whether the bank matched it."""
+
+    __tablename__ = "county_remittance"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the clerk's number for it
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[str] = mapped_column(String(32), index=True)
+    village_codes: Mapped[str] = mapped_column(Text)  # of its receipts, space-separated
+    business_day: Mapped[date] = mapped_column(Date)
+    receipts: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column(Integer)
+    expected_cash_fen: Mapped[int] = mapped_column(Integer)
+    counted_fen: Mapped[int] = mapped_column(Integer)
+    difference_fen: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str] = mapped_column(String(64))
+    agent: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    confirmed_by: Mapped[str] = mapped_column(String(64), default="")

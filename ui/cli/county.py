@@ -26,7 +26,7 @@ from sync.server.county import (
 )
 from sync.server.schema import CountyPayment, SyncConflict
 from sync.server.serve import DEFAULT_HOST, DEFAULT_PORT, serve
-from ui.cli import county_corrections
+from ui.cli import county_corrections, county_report
 from ui.cli.common import emit, progress
 
 USER_ERRORS = (CountyError,)
@@ -104,6 +104,15 @@ def add_commands(groups: Any, parser_class: type[argparse.ArgumentParser]) -> No
     task_set.set_defaults(handler=cmd_task_set)
 
     county_corrections.add_commands(cmds, options, _open, emit)
+    county_report.add_commands(cmds, options, _open)
+
+    remittances = cmds.add_parser("remittances", help="上解记录：查看、确认到账", parents=[options])
+    remittances.set_defaults(handler=cmd_remittances)
+    remit_cmds = remittances.add_subparsers(dest="remittances_command")
+    confirm = remit_cmds.add_parser("confirm", help="确认一笔上解已与银行对上", parents=[options])
+    confirm.add_argument("id", help="上解记录编号")
+    confirm.add_argument("--by", default="", help="确认人")
+    confirm.set_defaults(handler=cmd_remittance_confirm)
 
     region = cmds.add_parser("region", help="设定本县的地区政策（注册时下发）", parents=[options])
     region.add_argument("region")
@@ -243,6 +252,31 @@ def cmd_task_set(args: argparse.Namespace) -> int:
         f"村 {result['village_code']} {result['benefit_year']}年度：实际人数 "
         f"{result['population']}，任务数 {result['target']}，已下发",
     )
+    return 0
+
+
+def cmd_remittances(args: argparse.Namespace) -> int:
+    from sync.server.remittances import list_remittances
+
+    with _open(args) as county:
+        rows = list_remittances(county)
+    lines = [
+        f"{r['id']:>4}  {r['business_day']}  {r['agent']}  收据 {r['receipts']} 张  "
+        f"合计 {yuan(r['total_fen'])} 元  实点现金 {yuan(r['counted_fen'])} 元  "
+        f"差额 {yuan(r['difference_fen'])} 元  {r['reference']}  "
+        + ("已确认" if r["confirmed"] else "待确认")
+        for r in rows
+    ]
+    emit(args, rows, "\n".join(lines) or "尚无上解记录")
+    return 0
+
+
+def cmd_remittance_confirm(args: argparse.Namespace) -> int:
+    from sync.server.remittances import confirm
+
+    with _open(args) as county:
+        result = confirm(county, args.id, args.by)
+    emit(args, result, f"上解记录 {result['id']} 已确认到账，设备下次同步时收到")
     return 0
 
 

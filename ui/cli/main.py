@@ -22,7 +22,7 @@ from app.roster.reader import RosterFileError
 from app.roster.search import HouseholdMatch, find_households
 from app.roster.stats import roster_stats
 from db.engine import DatabaseError
-from ui.cli import collect, county, dayclose, device, policy
+from ui.cli import collect, county, dayclose, device, policy, report
 from ui.cli.common import (
     CommandError,
     Parser,
@@ -48,6 +48,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     *county.USER_ERRORS,
     *dayclose.USER_ERRORS,
     *device.USER_ERRORS,
+    *report.USER_ERRORS,
 )
 
 log = logging.getLogger("vcollect")
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_commands(groups, common, Parser)
     device.add_commands(groups, common, Parser)
     dayclose.add_commands(groups, common)
+    report.add_commands(groups, common, Parser)
     county.add_commands(groups, Parser)
     region = settings_cmds.add_parser("region", help="查看或设定本设备的地区政策", parents=[common])
     region.add_argument("region", nargs="?", help="如 lengshi-2024；不给则只显示")

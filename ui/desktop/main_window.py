@@ -4,6 +4,8 @@ and identity corrections for whoever the roster cannot match."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal, Slot
@@ -24,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from app.collection import RecordedPayment
 from app.corrections import CorrectionForm, FollowUp, QueuedRequest, follow_ups
+from app.dayclose import CashHeld
 from app.money import format_yuan
-from app.policy import PolicyError, QuoteError
+from app.policy import Policy, PolicyError, QuoteError
 from app.roster.importer import ImportReport
 from app.roster.search import (
     DEFAULT_LIMIT,
@@ -37,8 +40,10 @@ from app.roster.search import (
 )
 from app.workspace import Workspace
 from printing.targets import Printed
+from ui.desktop.cash_banner import CashBanner
 from ui.desktop.correction_form import CorrectionFormDialog, OpenHousehold, blank_form
 from ui.desktop.corrections_page import CorrectionsPage
+from ui.desktop.dayclose import ClosedDay, DayCloseDialog
 from ui.desktop.desk import CollectDesk
 from ui.desktop.enrollment import EnrollDialog
 from ui.desktop.importing import RosterImport
@@ -59,6 +64,8 @@ SEARCH_DELAY_MS = 150
 INSTANT_SEARCH_MS = 25.0
 SEARCH_POINT_SIZE = 20
 STATUS_MESSAGE_MS = 15_000
+# How often the business date is looked at: the cash banner counts days held (限期).
+DAY_CHECK_MS = 60_000
 PREFERRED_SIZE = QSize(1280, 760)
 
 
@@ -74,6 +81,8 @@ class MainWindow(QMainWindow):
     import_finished = Signal(object)  # ImportReport, or None when the import failed
     payment_recorded = Signal(object)  # RecordedPayment, after the desk was reset
     correction_queued = Signal(object)  # QueuedRequest
+    day_closed = Signal(object)  # ClosedDay
+    business_date_changed = Signal(object)  # date
 
     def __init__(
         self, workspace: Workspace, log_path: Path | None = None, parent: QWidget | None = None
@@ -94,6 +103,7 @@ class MainWindow(QMainWindow):
         self.problems_dialog: SyncProblemsDialog | None = None
         self.correction_form: CorrectionFormDialog | None = None
         self.corrections_page: CorrectionsPage | None = None
+        self.dayclose_dialog: DayCloseDialog | None = None
         self._sync_asked = False
         self.last_receipt: str | None = None
         self._last_query: str | None = None
@@ -107,6 +117,13 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.resize(PREFERRED_SIZE)
         self.search_box.setFocus()
+        # The business date as time goes by (tests put a clock of their own here).
+        self.business_clock: Callable[[], date] = self._business_date_now
+        self.day_timer = QTimer(self)
+        self.day_timer.setInterval(DAY_CHECK_MS)
+        self.day_timer.timeout.connect(self.check_business_date)
+        self.day_timer.start()
+        self.refresh_cash_banner()
         self.sync.start()
 
     # --- construction -------------------------------------------------------------------
@@ -185,8 +202,10 @@ class MainWindow(QMainWindow):
         splitter.setSizes([PREFERRED_SIZE.width() // 3, 2 * PREFERRED_SIZE.width() // 3])
         splitter.setChildrenCollapsible(False)
 
+        self.cash_banner = CashBanner(self.workspace)
         central = QWidget()
         layout = QVBoxLayout(central)
+        layout.addWidget(self.cash_banner)
         layout.addWidget(self.search_label)
         layout.addWidget(self.search_box)
         hint_row = QHBoxLayout()
@@ -225,6 +244,11 @@ class MainWindow(QMainWindow):
         self.reprint_last_action.triggered.connect(self.reprint_last)
         receipts_menu.addAction(self.reprint_last_action)
         receipts_menu.addSeparator()
+        self.dayclose_action = QAction(self.tr("Day &close…"), self)
+        self.dayclose_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.dayclose_action.triggered.connect(self.show_day_close)
+        receipts_menu.addAction(self.dayclose_action)
+        receipts_menu.addSeparator()
         self.printer_action = QAction(self.tr("&Printer…"), self)
         self.printer_action.triggered.connect(self.printer_settings)
         receipts_menu.addAction(self.printer_action)
@@ -254,11 +278,7 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(self.enroll_action)
 
     def _build_status_bar(self) -> None:
-        self.date_label = QLabel(
-            self.tr("Business date {date} · benefit year {year}").format(
-                date=self.workspace.today.isoformat(), year=self.workspace.benefit_year
-            )
-        )
+        self.date_label = QLabel(self.date_text())
         if self.workspace.db.path is not None:
             self.date_label.setToolTip(str(self.workspace.db.path))
         self.follow_up_label = QLabel()
@@ -270,6 +290,11 @@ class MainWindow(QMainWindow):
         self.sync_status.problems_requested.connect(self.show_sync_problems)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.statusBar().addPermanentWidget(self.date_label)
+
+    def date_text(self) -> str:
+        return self.tr("Business date {date} · benefit year {year}").format(
+            date=self.workspace.today.isoformat(), year=self.workspace.benefit_year
+        )
 
     def show_for_screen(self) -> None:
         """Show the window; maximised on the 1366x768 laptops where the preferred size won't fit."""
@@ -436,6 +461,7 @@ class MainWindow(QMainWindow):
         self.printer.print_receipt(payment.receipt_no)
         self.ready_for_next()
         self.count_follow_ups()
+        self.refresh_cash_banner()
         self.payment_recorded.emit(payment)
 
     @Slot(object)
@@ -478,7 +504,67 @@ class MainWindow(QMainWindow):
             self.tr("Receipt {receipt} voided").format(receipt=receipt_no), STATUS_MESSAGE_MS
         )
         self.desk.refresh()  # its members may be due again
+        self.refresh_cash_banner()
         self.sync.request()  # the void is a ledger event the county needs too
+
+    # --- day close and the cash held ------------------------------------------------------
+
+    @Slot()
+    def show_day_close(self) -> DayCloseDialog:
+        """收据 → 日结 (Ctrl+D): count, check, remit, print the 上解单."""
+        if self.dayclose_dialog is not None:
+            self.dayclose_dialog.raise_()
+            return self.dayclose_dialog
+        dialog = DayCloseDialog(self.workspace, self.runner, self.log_path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.closed_day.connect(self._day_closed)
+        dialog.finished.connect(self._day_close_closed)
+        self.dayclose_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _day_close_closed(self) -> None:
+        self.dayclose_dialog = None
+
+    @Slot(object)
+    def _day_closed(self, closed: ClosedDay) -> None:
+        done = closed.remittance
+        self.statusBar().showMessage(
+            self.tr("Day closed: {count} receipts remitted, reference {reference}").format(
+                count=len(done.preview.receipts), reference=done.reference
+            ),
+            STATUS_MESSAGE_MS,
+        )
+        self.refresh_cash_banner()
+        self.sync.request()  # the remittance is a ledger event the county needs
+        self.day_closed.emit(closed)
+
+    def _policy_or_none(self) -> Policy | None:
+        try:
+            return self.desk.policy()
+        except PolicyError:
+            return None  # the default limits; the desk says why it cannot quote
+
+    def refresh_cash_banner(self) -> CashHeld:
+        """限期限额: the banner from the cash held now against the policy's limits."""
+        return self.cash_banner.refresh(self._policy_or_none(), self.workspace.today)
+
+    def _business_date_now(self) -> date:
+        # A fixed date (demo, training) stays put; the system's moves on at midnight.
+        return self.workspace.today if self.workspace.date_fixed else date.today()
+
+    @Slot()
+    def check_business_date(self) -> None:
+        """On the timer: a new business date shows everywhere, and the banner counts the days."""
+        day = self.business_clock()
+        if day != self.workspace.today:
+            self.workspace.today = day
+            self.setWindowTitle(self.window_title())
+            self.date_label.setText(self.date_text())
+            self.count_follow_ups()
+            self.business_date_changed.emit(day)
+        self.refresh_cash_banner()
 
     @Slot()
     def printer_settings(self) -> PrinterSettingsDialog:

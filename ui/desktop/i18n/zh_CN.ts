@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>CashBanner</name>
+    <message>
+        <source>{message} · Close the day: Ctrl+D</source>
+        <translation>{message} · 日结：Ctrl+D</translation>
+    </message>
+</context>
+<context>
     <name>CollectDesk</name>
     <message>
         <source>Tick &amp;all due</source>
@@ -239,6 +246,185 @@
     </message>
 </context>
 <context>
+    <name>DayCloseDialog</name>
+    <message>
+        <source>Close the day {date}</source>
+        <translation>日结 {date}</translation>
+    </message>
+    <message>
+        <source>Nothing to close: every receipt on this computer has been remitted.</source>
+        <translation>没有需要日结的收据：本机所有收据都已上解。</translation>
+    </message>
+    <message>
+        <source>Last close: {date}, {count} receipts, deposit reference {reference}.</source>
+        <translation>上次日结：{date}，收据 {count} 张，存款参考号 {reference}。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>The receipts by method, the expected cash and the difference appear here after Check.</source>
+        <translation>按“核对”后，这里显示各缴费方式的笔数与金额、应有现金和差额。</translation>
+    </message>
+    <message>
+        <source>1 · Count the cash (blind)</source>
+        <translation>一、清点现金（盲点）</translation>
+    </message>
+    <message>
+        <source>Count the cash in the drawer and type how many notes and coins of each kind. What the drawer should hold is shown only after Check.</source>
+        <translation>请清点抽屉里的现金，按面额填写张数。按“核对”后才显示应有金额。</translation>
+    </message>
+    <message>
+        <source>Denomination</source>
+        <translation>面额</translation>
+    </message>
+    <message>
+        <source>Pieces</source>
+        <translation>张数</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>&amp;Check</source>
+        <translation>核对(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Fix the count and show the expected figures (Ctrl+Enter)</source>
+        <translation>确定清点结果并显示应有金额（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>2 · Expected and the difference</source>
+        <translation>二、应有金额与差额</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>缴费方式</translation>
+    </message>
+    <message>
+        <source>Receipts</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>e.g. change given wrongly to a household</source>
+        <translation>如：给某户找零有误</translation>
+    </message>
+    <message>
+        <source>&amp;Reason for the difference (required):</source>
+        <translation>差额原因(&amp;R)（必填）：</translation>
+    </message>
+    <message>
+        <source>Expected cash:</source>
+        <translation>应有现金：</translation>
+    </message>
+    <message>
+        <source>Counted cash:</source>
+        <translation>实点现金：</translation>
+    </message>
+    <message>
+        <source>Difference:</source>
+        <translation>差额：</translation>
+    </message>
+    <message>
+        <source>Receipt numbers:</source>
+        <translation>收据号段：</translation>
+    </message>
+    <message>
+        <source>Voided:</source>
+        <translation>作废收据：</translation>
+    </message>
+    <message>
+        <source>Missing numbers:</source>
+        <translation>缺号：</translation>
+    </message>
+    <message>
+        <source>3 · Deposit</source>
+        <translation>三、存款上解</translation>
+    </message>
+    <message>
+        <source>Bank slip no. or POS reference</source>
+        <translation>银行存款凭条号或 POS 交易参考号</translation>
+    </message>
+    <message>
+        <source>Deposit re&amp;ference:</source>
+        <translation>存款参考号(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>Deposited &amp;at:</source>
+        <translation>存款时间(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Confirm day close (Ctrl+Enter)</source>
+        <translation>确认日结（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>&amp;Open slip</source>
+        <translation>打开上解单(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Save slip as…</source>
+        <translation>上解单另存为(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Counted {amount}</source>
+        <translation>已点 {amount}</translation>
+    </message>
+    <message>
+        <source>Nothing to close: every receipt has been remitted.</source>
+        <translation>没有需要日结的收据：所有收据都已上解。</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Short {amount}</source>
+        <translation>短款 {amount}</translation>
+    </message>
+    <message>
+        <source>Over {amount}</source>
+        <translation>长款 {amount}</translation>
+    </message>
+    <message>
+        <source>No difference</source>
+        <translation>无差额</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{receipt} ({reason})</source>
+        <translation>{receipt}（{reason}）</translation>
+    </message>
+    <message>
+        <source>The day is closed: {count} receipts, {total}; cash counted {counted}. These receipts can no longer be voided.</source>
+        <translation>日结完成：收据 {count} 张，合计 {total}；实点现金 {counted}。这些收据今后不能作废。</translation>
+    </message>
+    <message>
+        <source>Remittance slip saved: {path}</source>
+        <translation>上解单已保存：{path}</translation>
+    </message>
+    <message>
+        <source>The remittance slip was not saved: {reason}. Use Save slip as… to try again.</source>
+        <translation>上解单未能保存：{reason}。请用“上解单另存为…”重试。</translation>
+    </message>
+    <message>
+        <source>Save remittance slip</source>
+        <translation>保存上解单</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>EnrollDialog</name>
     <message>
         <source>Register with the county</source>
@@ -437,6 +623,10 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>重打上一张(&amp;L)</translation>
     </message>
     <message>
+        <source>Day &amp;close…</source>
+        <translation>日结(&amp;C)…</translation>
+    </message>
+    <message>
         <source>&amp;Printer…</source>
         <translation>打印机(&amp;P)…</translation>
     </message>
@@ -511,6 +701,10 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Receipt {receipt} voided</source>
         <translation>收据 {receipt} 已作废</translation>
+    </message>
+    <message>
+        <source>Day closed: {count} receipts remitted, reference {reference}</source>
+        <translation>日结完成：{count} 张收据已上解，存款参考号 {reference}</translation>
     </message>
     <message>
         <source>Correction request for {name} saved: {state}</source>
