@@ -325,18 +325,22 @@ class RefundDue:
 
 
 def refunds_due(db: Database) -> list[RefundDue]:
-    """Provisional collections (not voided) for people whose correction was rejected."""
+    """Provisional collections (not voided) whose person's latest correction was rejected."""
+    latest = (
+        select(func.max(CorrectionRequest.id))
+        .where(CorrectionRequest.id_number == PaymentLine.id_number)
+        .correlate(PaymentLine)
+        .scalar_subquery()
+    )
     with db.sessions() as session:
         rows = session.execute(
             select(
-                Payment.receipt_no,
-                PaymentLine.name,
-                PaymentLine.id_number,
-                PaymentLine.amount_fen,
-                CorrectionRequest.reason,
+                Payment.receipt_no, PaymentLine.name, PaymentLine.id_number,
+                PaymentLine.amount_fen, CorrectionRequest.reason,
             )
             .join(Payment, Payment.id == PaymentLine.payment_id)
-            .join(CorrectionRequest, CorrectionRequest.id_number == PaymentLine.id_number)
+            # One row a line: the person's latest request, and only when it was rejected.
+            .join(CorrectionRequest, CorrectionRequest.id == latest)
             .outerjoin(ReceiptVoid, ReceiptVoid.payment_id == Payment.id)
             .where(
                 PaymentLine.provisional.is_(True),
@@ -344,5 +348,5 @@ def refunds_due(db: Database) -> list[RefundDue]:
                 ReceiptVoid.payment_id.is_(None),
             )
             .order_by(Payment.seq)
-        ).all()
+        ).all()  # fmt: skip
     return [RefundDue(r[0], r[1], mask(r[2]), r[3], r[4]) for r in rows]

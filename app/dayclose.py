@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from app import ledger
 from app.collection import agent_name
 from app.keys import ensure_device
+from app.money import format_yuan, yuan
 from app.receipt_numbers import format_receipt_no
 from app.receipt_view import METHOD_LABELS
 from db.database import Database
 from db.engine import writing
-from db.models import Device, LedgerEvent, Payment, ReceiptVoid
+from db.models import LedgerEvent, Payment, ReceiptVoid
 
 # Notes and coins a village agent counts: 100, 50, 20, 10, 5, 1 yuan; 5 and 1 jiao.
 DENOMINATIONS_FEN = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
@@ -185,7 +186,7 @@ def parse_count(pieces: Mapping[int, Any]) -> Count:
         text = str(value).strip() if value is not None else ""
         if not text:
             continue
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # "②" and "²" are digits to Python
             raise DayCloseError(f"{denomination_label(fen)}的张数“{value}”应为不小于 0 的整数")
         number = int(text)
         if number > MAX_COUNT:
@@ -253,7 +254,7 @@ def close_day(
         if difference and not reason:
             kind = "短款" if difference < 0 else "长款"
             raise DayCloseError(
-                f"实点现金与应有现金不符（{kind} {abs(difference) / 100:.2f} 元），请填写原因"
+                f"实点现金与应有现金不符（{kind} {yuan(abs(difference))} 元），请填写原因"
             )
         device = ensure_device(session)
         agent = agent_name(session)
@@ -300,7 +301,6 @@ def _last_close_day(session: Session) -> date | None:
 def remittances(db: Database) -> list[Remittance]:
     """Every close on this device, newest first (for reprinting a slip)."""
     with db.sessions() as session:
-        device = session.scalar(select(Device.id)) or ""
         events = session.scalars(
             select(LedgerEvent)
             .where(LedgerEvent.kind == "remittance")
@@ -329,7 +329,7 @@ def remittances(db: Database) -> list[Remittance]:
                     {int(k): v for k, v in body.get("pieces", {}).items()},
                     body.get("difference_fen", 0), body.get("reason", ""),
                     body.get("reference", ""), body.get("deposited_at", ""),
-                    body.get("agent", ""), device,
+                    body.get("agent", ""), event.device_id,
                 )
             )  # fmt: skip
         return found
@@ -375,10 +375,10 @@ class CashHeld:
 
     @property
     def message(self) -> str:
-        held = f"未上解现金 {self.cash_fen / 100:,.2f} 元"
+        held = f"未上解现金 {format_yuan(self.cash_fen)}"
         if self.since is not None:
             held += f"（最早为 {self.since.isoformat()} 所收，已 {self.days} 天）"
-        limits = f"限期 {self.max_days} 天、限额 {self.max_cash_fen / 100:,.0f} 元"
+        limits = f"限期 {self.max_days} 天、限额 {yuan(self.max_cash_fen)} 元"
         if self.level == "over":
             return f"{held}，已超过{limits}：请立即上解并日结"
         if self.level == "near":

@@ -481,6 +481,11 @@ def _decision(session: Any, body: dict[str, Any]) -> None:
         return  # another device's request in the same village, or applied already
     request.state = "accepted" if body.get("state") == "accepted" else "rejected"
     request.reason = str(body.get("reason") or "")[:500]
+    if request.state == "accepted":
+        # The county may have corrected the ID or the name: follow-ups find the person by them.
+        request.id_type = str(body.get("id_type") or request.id_type)[:2]
+        request.id_number = str(body.get("id_number") or request.id_number)[:32]
+        request.name = str(body.get("name") or request.name)[:64]
     request.decided_at = datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -527,7 +532,8 @@ def _paid_elsewhere(session: Any, body: dict[str, Any], *, paid: bool) -> None:
             if paid:
                 session.add(Enrolment(person_id=person_id, benefit_year=year,
                                       status="paid_elsewhere", note=receipt))  # fmt: skip
-        elif paid and row.status != "paid_here":
+        elif paid and row.status == "due":
+            # Only someone who owed: an employee's or a deceased person's status stays.
             row.status, row.note = "paid_elsewhere", receipt
         elif not paid and row.status == "paid_elsewhere" and row.note == receipt:
             row.status, row.note = "due", ""

@@ -15,7 +15,7 @@ from app.relations import relation_code
 from app.roster.records import RowError, name_of
 from db.models import Enrolment, Household, Person, Village
 from sync.server.county import CountyDatabase, CountyError
-from sync.server.feed import publish_roster
+from sync.server.feed import publish_roster_in
 from sync.server.schema import Change, CountyCorrection, RosterHistory
 
 # What a clerk may set when accepting (--set FIELD=VALUE), beyond what the agent sent.
@@ -211,9 +211,9 @@ def accept(
             .values(state="accepted", decided_at=now, decided_by=by)
         )
         history.write()
-    # The corrected record goes into the feed first, then the decision that points at it.
-    publish_roster(county)
-    with county.writing() as conn:
+        # One transaction: the corrected record goes into the feed first, then the decision
+        # that points at it; a failure leaves the request pending, to decide again.
+        publish_roster_in(conn, year)
         _decision(
             conn, row, "accepted", "", wanted["id_type"], wanted["id_number"], wanted["name"], now
         )

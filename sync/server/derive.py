@@ -54,9 +54,10 @@ def _text(value: Any, column: Any) -> str:
 
 def _integer(value: Any, name: str) -> int:
     """A whole number that fits the county's INTEGER columns."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+    if isinstance(value, bool) or not isinstance(value, int):
+        # Not even a float: 1234.9 fen would silently become 1234.
         raise TypeError(f"{name} 应为整数")
-    number = int(value)
+    number = value
     if not -_INT32 <= number < _INT32:
         raise ValueError(f"{name} 超出范围：{number}")
     return number

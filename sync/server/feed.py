@@ -95,46 +95,51 @@ def record_cells(row: Any) -> dict[str, str]:
 
 def publish_roster(county: CountyDatabase) -> int:
     """Add a feed entry for every person whose record differs from the last one published."""
+    with county.writing() as conn:
+        return publish_roster_in(conn, county.benefit_year())
+
+
+def publish_roster_in(conn: Connection, year: int) -> int:
+    """publish_roster inside the caller's transaction (a correction's decision goes with it)."""
     published = 0
     now = datetime.now(UTC).replace(tzinfo=None)
-    with county.writing() as conn:
-        digests = dict(conn.execute(select(RosterDigest.person_key, RosterDigest.digest)).all())
-        new_digests: list[dict[str, str]] = []
-        changed_digests: list[dict[str, str]] = []
-        changes: list[dict[str, Any]] = []
-        for row in _records(conn, county.benefit_year()):
-            cells = record_cells(row)
-            text = json.dumps(cells, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            key = f"{cells['id_type']}:{cells['id_number']}"
-            old = digests.get(key)
-            if old == digest:
-                continue
-            (changed_digests if old else new_digests).append({"k": key, "d": digest})
-            changes.append(
-                {
-                    "kind": "person",
-                    "village_code": cells["village_code"],
-                    "origin_device": None,
-                    "body": text,
-                    "created_at": now,
-                }
-            )
-            published += 1
-        if new_digests:
-            conn.execute(
-                insert(RosterDigest),
-                [{"person_key": d["k"], "digest": d["d"]} for d in new_digests],
-            )
-        if changed_digests:
-            conn.execute(
-                update(RosterDigest)
-                .where(RosterDigest.person_key == bindparam("k"))
-                .values(digest=bindparam("d")),
-                changed_digests,
-            )
-        if changes:
-            conn.execute(insert(Change), changes)
+    digests = dict(conn.execute(select(RosterDigest.person_key, RosterDigest.digest)).all())
+    new_digests: list[dict[str, str]] = []
+    changed_digests: list[dict[str, str]] = []
+    changes: list[dict[str, Any]] = []
+    for row in _records(conn, year):
+        cells = record_cells(row)
+        text = json.dumps(cells, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        key = f"{cells['id_type']}:{cells['id_number']}"
+        old = digests.get(key)
+        if old == digest:
+            continue
+        (changed_digests if old else new_digests).append({"k": key, "d": digest})
+        changes.append(
+            {
+                "kind": "person",
+                "village_code": cells["village_code"],
+                "origin_device": None,
+                "body": text,
+                "created_at": now,
+            }
+        )
+        published += 1
+    if new_digests:
+        conn.execute(
+            insert(RosterDigest),
+            [{"person_key": d["k"], "digest": d["d"]} for d in new_digests],
+        )
+    if changed_digests:
+        conn.execute(
+            update(RosterDigest)
+            .where(RosterDigest.person_key == bindparam("k"))
+            .values(digest=bindparam("d")),
+            changed_digests,
+        )
+    if changes:
+        conn.execute(insert(Change), changes)
     return published
 
 

@@ -54,13 +54,13 @@ def confirm(county: CountyDatabase, ident: str, by: str = "") -> dict[str, Any]:
             .where(CountyRemittance.id == row.id)
             .values(confirmed_at=now, confirmed_by=by)
         )
-        villages = row.village_codes.split()
         body = {"event_id": row.event_id, "device_id": row.device_id,
                 "confirmed_at": now.isoformat(timespec="seconds"), "confirmed_by": by}  # fmt: skip
         conn.execute(
             insert(Change).values(
                 kind="confirmation",  # of a remittance (16 characters at most)
-                village_code=villages[0] if villages else None,
+                # County-wide: the device may no longer serve those villages; others ignore it.
+                village_code=None,
                 origin_device=None,
                 body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
                 created_at=now,

@@ -99,6 +99,8 @@ def test_counts_must_be_whole_numbers() -> None:
         parse_count({5000: "两张"})
     with pytest.raises(DayCloseError, match="面额"):
         parse_count({3000: "1"})
+    with pytest.raises(DayCloseError, match="整数"):
+        parse_count({100: "②"})  # a digit to str.isdigit, not a count
     assert parse_count({10000: "2", 10: "3"}).total_fen == 20030
 
 

@@ -62,7 +62,7 @@ def county_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'county.db'}"
         return
     if POSTGRES is None:
-        pytest.skip(f"PostgreSQL lane not run: {POSTGRES_NOTE}")
+        pytest.skip(reason=f"PostgreSQL lane not run: {POSTGRES_NOTE}")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES)
     with admin.begin() as conn:

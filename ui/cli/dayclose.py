@@ -46,6 +46,8 @@ def _pieces(items: list[str]) -> dict[int, str]:
             raise CommandError(
                 f"--count 应为 面额=张数，面额可为：{'、'.join(by_yuan)}（收到“{item}”）"
             )
+        if fen in pieces:
+            raise CommandError(f"面额 {face.strip()} 给了两次，请合并为一次")
         pieces[fen] = number
     return pieces
 
