@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app import ledger
 from app.collection import agent_name
 from app.keys import ensure_device
-from app.money import format_yuan, yuan
+from app.money import format_yuan
 from app.receipt_numbers import format_receipt_no
 from app.receipt_view import METHOD_LABELS
 from db.database import Database
@@ -25,6 +25,11 @@ DENOMINATIONS_FEN = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
 MAX_REFERENCE = 64
 MAX_REASON = 200
 MAX_COUNT = 100_000  # of one denomination: a typo, not a drawer
+
+
+def _yuan(fen: int) -> str:
+    """Yuan with two decimals and thousands separators, for sentences: 1,234.50."""
+    return format_yuan(fen).replace("¥", "")
 
 
 class DayCloseError(Exception):
@@ -254,7 +259,7 @@ def close_day(
         if difference and not reason:
             kind = "短款" if difference < 0 else "长款"
             raise DayCloseError(
-                f"实点现金与应有现金不符（{kind} {yuan(abs(difference))} 元），请填写原因"
+                f"实点现金与应有现金不符（{kind} {_yuan(abs(difference))} 元），请填写原因"
             )
         device = ensure_device(session)
         agent = agent_name(session)
@@ -375,10 +380,15 @@ class CashHeld:
 
     @property
     def message(self) -> str:
-        held = f"未上解现金 {format_yuan(self.cash_fen)}"
+        held = f"未上解现金 {_yuan(self.cash_fen)} 元"
         if self.since is not None:
             held += f"（最早为 {self.since.isoformat()} 所收，已 {self.days} 天）"
-        limits = f"限期 {self.max_days} 天、限额 {yuan(self.max_cash_fen)} 元"
+        limit = (
+            f"{self.max_cash_fen // 100:,}"
+            if self.max_cash_fen % 100 == 0
+            else _yuan(self.max_cash_fen)
+        )
+        limits = f"限期 {self.max_days} 天、限额 {limit} 元"
         if self.level == "over":
             return f"{held}，已超过{limits}：请立即上解并日结"
         if self.level == "near":
