@@ -72,15 +72,28 @@ class Workspace:
         with self.db.sessions.begin() as session:
             set_setting(session, BUSINESS_DATE_KEY, day.isoformat() if day else None)
 
+    def set_agent(self, name: str) -> None:
+        """The signed-in agent: the name on receipts, voids and day closes from now on."""
+        from app.collection import AGENT_KEY
+
+        with self.db.sessions.begin() as session:
+            if get_setting(session, AGENT_KEY) != name:
+                set_setting(session, AGENT_KEY, name)
+
     def close(self) -> None:
         self.db.close()
 
 
 def open_workspace(
-    path: Path | str, *, today: str | date | None = None, create: bool = False
+    path: Path | str,
+    *,
+    today: str | date | None = None,
+    create: bool = False,
+    key: bytes | None = None,
 ) -> Workspace:
-    """Open the database at `path` (migrating it) with the business date resolved."""
-    db = open_database(path, create=create)
+    """Open the database at `path` (migrating it) with the business date resolved; `key` is
+    the data key of an encrypted database (app.accounts signs in to get it)."""
+    db = open_database(path, create=create, key=key)
     try:
         with db.sessions() as session:
             day = business_date(session, today)

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.cipher import CipherError, check_key, is_encrypted, keys_beside
 from db.engine import DatabaseError, make_engine, make_sessionmaker, translate_errors
 from db.migrate import upgrade
 
@@ -25,8 +26,10 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path | str, *, create: bool = False) -> Database:
-    """Open (or with `create`, make) the database at `path` and bring its schema up to date."""
+def open_database(path: Path | str, *, create: bool = False, key: bytes | None = None) -> Database:
+    """Open (or with `create`, make) the database at `path` and bring its schema up to date.
+
+    With `key`, the file is SQLCipher-encrypted with that data key (a new file is made so)."""
     memory = str(path) == ":memory:"
     file = None if memory else Path(path)
     if file is not None:
@@ -39,10 +42,21 @@ def open_database(path: Path | str, *, create: bool = False) -> Database:
                     "或用“vcollect roster import”导入花名册。"
                 )
             file.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(file if file is not None else ":memory:")
+        elif key is None and is_encrypted(file) and keys_beside(file).exists():
+            raise DatabaseError(
+                f"数据库文件已加密：{file}。请登录后再打开（命令行：设定 VCOLLECT_USER）。"
+            )
+        elif key is not None and not is_encrypted(file) and file.stat().st_size:
+            raise DatabaseError(f"数据库文件未加密，却给出了密钥：{file}")
+        elif key is not None:
+            try:
+                check_key(file, key)
+            except CipherError as exc:
+                raise DatabaseError(str(exc)) from None
+    engine = make_engine(file if file is not None else ":memory:", key)
     try:
         with translate_errors(path):
-            backup = upgrade(engine, file)
+            backup = upgrade(engine, file, key)
     except BaseException:
         engine.dispose()
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,17 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from db.cipher import apply_key
+from db.cipher import dbapi as cipher_dbapi
+
 
 class DatabaseError(Exception):
     """A database file the app cannot use; str() is the Chinese message for the user."""
 
 
-def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _set_pragmas(dbapi_connection: Any, _record: Any, key: bytes | None = None) -> None:
+    if key is not None:  # SQLCipher: the key before anything reads a page
+        apply_key(dbapi_connection, key)
     # The driver must not open transactions on its own: it would leave a read-then-write
     # outside any transaction. SQLAlchemy's "begin" event below opens them instead.
     dbapi_connection.isolation_level = None
@@ -43,14 +49,16 @@ def _begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(path: Path | str) -> Engine:
-    """An engine on the SQLite file at `path` (":memory:" in tests), with pragmas per connection."""
+def make_engine(path: Path | str, key: bytes | None = None) -> Engine:
+    """An engine on the SQLite file at `path` (":memory:" in tests), with pragmas per connection;
+    with `key`, through SQLCipher, the file encrypted with that data key."""
+    options: dict[str, Any] = {"module": cipher_dbapi()} if key is not None else {}
     if str(path) == ":memory:":
         # One shared connection, or every checkout would see a new empty database.
-        engine = create_engine("sqlite://", poolclass=StaticPool)
+        engine = create_engine("sqlite://", poolclass=StaticPool, **options)
     else:
-        engine = create_engine(f"sqlite:///{Path(path)}")
-    event.listen(engine, "connect", _set_pragmas)
+        engine = create_engine(f"sqlite:///{Path(path)}", **options)
+    event.listen(engine, "connect", partial(_set_pragmas, key=key))
     event.listen(engine, "begin", _begin)
     return engine
 
@@ -97,14 +105,26 @@ def writing_connection(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
+def _cipher_errors() -> tuple[type[Exception], ...]:
+    import sys
+
+    module = sys.modules.get("sqlcipher3.dbapi2")  # only when an encrypted file was opened
+    return (module.DatabaseError,) if module is not None else ()
+
+
 @contextmanager
 def translate_errors(path: Path | str) -> Iterator[None]:
     """Turn SQLite's "not a database" and friends into a message a user can act on."""
     from sqlalchemy.exc import DatabaseError as SADatabaseError
 
+    caught: tuple[type[Exception], ...] = (
+        SADatabaseError,
+        sqlite3.DatabaseError,
+        *_cipher_errors(),
+    )
     try:
         yield
-    except (SADatabaseError, sqlite3.DatabaseError) as exc:
+    except caught as exc:
         text = str(exc)
         if "not a database" in text or "malformed" in text or "encrypted" in text:
             raise DatabaseError(

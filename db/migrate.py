@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from db.cipher import copy_database
 from db.engine import DatabaseError, translate_errors
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -34,22 +34,16 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_file(path: Path, label: str) -> Path:
-    """Copy a live SQLite file consistently (WAL included) beside itself; return the copy."""
+def backup_file(path: Path, label: str, key: bytes | None = None) -> Path:
+    """Copy a live SQLite file consistently (WAL included) beside itself, encrypted as it is;
+    return the copy."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    source = sqlite3.connect(path)
-    try:
-        copy = sqlite3.connect(target)
-        with copy:
-            source.backup(copy)
-        copy.close()
-    finally:
-        source.close()
+    copy_database(path, target, key)
     return target
 
 
-def upgrade(engine: Engine, path: Path | None) -> Path | None:
+def upgrade(engine: Engine, path: Path | None, key: bytes | None = None) -> Path | None:
     """Bring the schema to head; return the backup taken before changing an existing file."""
     where = path or ":memory:"
     script = ScriptDirectory.from_config(_config())
@@ -67,7 +61,7 @@ def upgrade(engine: Engine, path: Path | None) -> Path | None:
             ) from None
     backup = None
     if path is not None and current is not None:
-        backup = backup_file(path, f"before-{head}")
+        backup = backup_file(path, f"before-{head}", key)
     cfg = _config()
     with engine.begin() as conn, translate_errors(where):
         cfg.attributes["connection"] = conn

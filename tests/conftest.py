@@ -19,6 +19,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's database, date or log folder."""
     monkeypatch.delenv("VCOLLECT_DB", raising=False)
     monkeypatch.delenv("VCOLLECT_TODAY", raising=False)
+    for name in ("VCOLLECT_USER", "VCOLLECT_PASSWORD", "VCOLLECT_NEW_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
 
@@ -46,3 +48,13 @@ def demo_workspace(demo_db_path: Path) -> Iterator[Workspace]:
     workspace = open_workspace(demo_db_path)
     yield workspace
     workspace.close()
+
+
+@pytest.fixture
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at 1 MiB and one pass: sign-in tests test the logic, not the cost (the bench
+    measures the real parameters)."""
+    from app import keyring
+
+    monkeypatch.setattr(keyring, "KDF_MEMORY_KIB", 1024)
+    monkeypatch.setattr(keyring, "KDF_ITERATIONS", 1)

@@ -22,7 +22,7 @@ from app.roster.reader import RosterFileError
 from app.roster.search import HouseholdMatch, find_households
 from app.roster.stats import roster_stats
 from db.engine import DatabaseError
-from ui.cli import collect, county, dayclose, device, policy, report
+from ui.cli import account, collect, county, dayclose, device, policy, report
 from ui.cli.common import (
     CommandError,
     Parser,
@@ -44,6 +44,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     QuoteError,
     MoneyError,
     CommandError,
+    *account.USER_ERRORS,
     *collect.USER_ERRORS,
     *county.USER_ERRORS,
     *dayclose.USER_ERRORS,
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_commands(groups, common, Parser)
     collect.add_commands(groups, common, Parser)
     device.add_commands(groups, common, Parser)
+    account.add_commands(groups, common, Parser)
     dayclose.add_commands(groups, common)
     report.add_commands(groups, common, Parser)
     county.add_commands(groups, Parser)
