@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
@@ -17,7 +17,9 @@ from app.keyring import (
     keyring_path,
     new_data_key,
 )
+from app.settings import get_setting, set_setting
 from db.cipher import encrypt_file, is_encrypted
+from db.database import Database
 
 __all__ = [
     "ROLES",
@@ -46,7 +48,7 @@ class SignedIn:
     """Who is at the desk, and the data key their secret unwrapped."""
 
     account: Account
-    data_key: bytes
+    data_key: bytes = field(repr=False)  # never in a log line or a traceback
 
     @property
     def name(self) -> str:
@@ -55,6 +57,29 @@ class SignedIn:
     @property
     def is_supervisor(self) -> bool:
         return self.account.is_supervisor
+
+
+def idle_minutes(db: Database) -> float:
+    """Minutes without a key or mouse before the desk locks (0: never); default 10."""
+    with db.sessions() as session:
+        value = get_setting(session, IDLE_MINUTES_KEY)
+    try:
+        return max(0.0, float(value)) if value is not None else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        return DEFAULT_IDLE_MINUTES
+
+
+MAX_IDLE_MINUTES = 240
+
+
+def set_idle_minutes(db: Database, by: SignedIn | None, minutes: float) -> None:
+    """A supervisor sets the idle lock (0 turns it off; at most 4 hours)."""
+    if by is not None and not by.is_supervisor:
+        raise AccountError("只有管理员可以修改自动锁定时间")
+    if not 0 <= minutes <= MAX_IDLE_MINUTES:
+        raise AccountError(f"自动锁定时间应在 0 到 {MAX_IDLE_MINUTES} 分钟之间（0 为不锁定）")
+    with db.sessions.begin() as session:
+        set_setting(session, IDLE_MINUTES_KEY, f"{minutes:g}")
 
 
 def check_secret(secret: str) -> None:

@@ -13,15 +13,18 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app import ledger
+from app.accounts import DEFAULT_VOID_APPROVAL_FEN, VOID_APPROVAL_KEY
 from app.corrections import pending_for
 from app.identity import mask
 from app.keys import DeviceKey, device_key, ensure_device, sign
+from app.money import format_yuan
 from app.policy import Policy, Quote, quote
 from app.quoting import Member, facts_for, members_for
 from app.receipt_codes import ReceiptCode, encode
 from app.receipt_numbers import format_receipt_no, parse_receipt_no
 from app.receipt_view import METHOD_LABELS, ReceiptLine, ReceiptView
 from app.settings import get_setting
+from db.cipher import keys_beside
 from db.database import Database
 from db.engine import writing, writing_connection
 from db.models import (
@@ -41,6 +44,7 @@ from db.models import (
 )
 
 AGENT_KEY = "agent_name"
+LAST_CLOSE_KEY = "last_close_day"  # ISO date: app.dayclose sets it with each remittance
 DEFAULT_AGENT = "代收员"
 MAX_REFERENCE = 64
 
@@ -183,6 +187,8 @@ _COUNTER = select(
     # The ledger's last event, which the payment's event chains to.
     select(LedgerEvent.seq).order_by(LedgerEvent.seq.desc()).limit(1).scalar_subquery(),
     select(LedgerEvent.hash).order_by(LedgerEvent.seq.desc()).limit(1).scalar_subquery(),
+    # The business day of the last day close: nothing may be dated before it (back-dating).
+    select(Setting.value).where(Setting.key == LAST_CLOSE_KEY).scalar_subquery(),
 ).limit(1)
 _INSERT_PAYMENT = insert(Payment)
 _INSERT_LINES = insert(PaymentLine)
@@ -202,6 +208,13 @@ def _record(
     tendered_fen: int | None,
     paid_on: date,
 ) -> RecordedPayment:
+    if method == "cash" and policy.block_cash:
+        # Here, not at import: app.dayclose imports this module (and most regions never ask).
+        from app.dayclose import cash_refusal
+
+        refusal = cash_refusal(conn, policy, paid_on)  # inside the write lock: no race
+        if refusal is not None:
+            raise CollectionError(refusal)
     household = conn.execute(_HOUSEHOLD, {"household_id": household_id}).first()
     if household is None:
         raise CollectionError("找不到该户")
@@ -246,7 +259,12 @@ def _record(
     if counter is None:  # the very first payment on a new device makes its key
         device_key(conn)
         counter = conn.execute(_COUNTER).one()
-    device_id, prefix, private_key, seq, agent, last_seq, last_hash = counter
+    device_id, prefix, private_key, seq, agent, last_seq, last_hash, closed = counter
+    if closed and paid_on.isoformat() < closed:
+        raise CollectionError(
+            f"缴费日期 {paid_on.isoformat()} 早于上次日结的日期 {closed}：已日结的日子不能再收费，"
+            "请检查电脑日期"
+        )
     device = DeviceKey(device_id, prefix, private_key)
     receipt_no = format_receipt_no(prefix, seq)
     agent = agent or DEFAULT_AGENT
@@ -343,11 +361,36 @@ def remitted_receipts(session: Session) -> set[str]:
     return covered
 
 
-def void_receipt(db: Database, receipt_no: str, reason: str) -> None:
-    """Void (作废) a receipt that has not been remitted; it stays in the sequence, marked."""
+class ApprovalNeeded(CollectionError):
+    """A void above the limit, on a device with sign-in, needs a supervisor's approval."""
+
+
+def void_approval_limit(session: Session | Connection) -> int:
+    """Voids above this many fen need a supervisor (setting, default 1,000 yuan)."""
+    value = get_setting(session, VOID_APPROVAL_KEY)
+    return int(value) if value is not None and value.isdigit() else DEFAULT_VOID_APPROVAL_FEN
+
+
+def needs_approval(db: Database, receipt_no: str) -> int | None:
+    """The limit, when voiding `receipt_no` needs a supervisor; None when it does not (a
+    training database without accounts never does)."""
+    if db.path is None or not keys_beside(db.path).exists():
+        return None
+    with db.sessions() as session:
+        payment = _payment(session, receipt_no)
+        limit = void_approval_limit(session)
+        return limit if payment.total_fen > limit else None
+
+
+def void_receipt(db: Database, receipt_no: str, reason: str, *, approved_by: str = "") -> None:
+    """Void (作废) a receipt that has not been remitted; it stays in the sequence, marked.
+
+    Above the approval limit a supervisor's name goes with it (the caller checked their
+    password); it is signed into the void's event."""
     reason = reason.strip()
     if not reason:
         raise CollectionError("作废须填写原因")
+    limit = needs_approval(db, receipt_no) if not approved_by else None
     with writing(db.engine) as session:
         payment = _payment(session, receipt_no)
         if session.get(ReceiptVoid, payment.id) is not None:
@@ -357,12 +400,17 @@ def void_receipt(db: Database, receipt_no: str, reason: str) -> None:
                 f"收据 {payment.receipt_no} 的款项已上解，不能作废；"
                 "如需退费，请向县医保局提交退费申请"
             )
+        if limit is not None:
+            raise ApprovalNeeded(
+                f"收据 {payment.receipt_no} 金额 {format_yuan(payment.total_fen)}，"
+                f"超过 {format_yuan(limit)}，作废须管理员批准"
+            )
         device = ensure_device(session)
         agent = agent_name(session)
-        event_id = ledger.append(
-            session, device, "void",
-            {"receipt_no": payment.receipt_no, "reason": reason, "agent": agent},
-        )  # fmt: skip
+        body = {"receipt_no": payment.receipt_no, "reason": reason, "agent": agent}
+        if approved_by:
+            body["approved_by"] = approved_by
+        event_id = ledger.append(session, device, "void", body)
         session.add(
             ReceiptVoid(
                 payment_id=payment.id,

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from app import ledger
-from app.collection import agent_name
+from app.collection import LAST_CLOSE_KEY, agent_name
 from app.keys import ensure_device
 from app.money import format_yuan
+from app.policy import Policy
 from app.receipt_numbers import format_receipt_no
 from app.receipt_view import METHOD_LABELS
+from app.settings import set_setting
 from db.database import Database
 from db.engine import writing
-from db.models import LedgerEvent, Payment, ReceiptVoid
+from db.models import LedgerEvent, Payment, ReceiptVoid, RemittanceConfirmation
 
 # Notes and coins a village agent counts: 100, 50, 20, 10, 5, 1 yuan; 5 and 1 jiao.
 DENOMINATIONS_FEN = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
@@ -108,11 +111,12 @@ class Count:
         return sum(fen * n for fen, n in self.pieces.items())
 
 
-def closed_receipts(session: Session) -> set[str]:
+def closed_receipts(session: Session | Connection) -> set[str]:
     """Receipts a remittance covers, remitted or voided: no later close takes them again."""
     covered: set[str] = set()
-    for event in session.scalars(select(LedgerEvent).where(LedgerEvent.kind == "remittance")):
-        body = ledger.body_of(event)
+    # The bodies alone, so a payment's Core connection can ask too (a cash limit check).
+    for text in session.scalars(select(LedgerEvent.body).where(LedgerEvent.kind == "remittance")):
+        body: dict[str, Any] = json.loads(text)
         covered.update(body.get("receipts", []))
         covered.update(v["receipt_no"] for v in body.get("voided", []))
     return covered
@@ -202,6 +206,18 @@ def parse_count(pieces: Mapping[int, Any]) -> Count:
 
 
 @dataclass(frozen=True, slots=True)
+class Confirmation:
+    """The county matched a remittance with the bank (it arrives with a sync pull)."""
+
+    confirmed_at: datetime  # UTC, as the county recorded it
+    confirmed_by: str
+
+    @property
+    def local_day(self) -> date:
+        return self.confirmed_at.replace(tzinfo=UTC).astimezone().date()
+
+
+@dataclass(frozen=True, slots=True)
 class Remittance:
     """A closed day: the remittance event's content, for the slip and the screen."""
 
@@ -217,6 +233,48 @@ class Remittance:
     deposited_at: str
     agent: str
     device_id: str
+    confirmation: Confirmation | None = None  # None until the county confirms it
+
+    @property
+    def difference_text(self) -> str:
+        """短款 ¥10.00, 长款 ¥5.00 or 无差额."""
+        if not self.difference_fen:
+            return "无差额"
+        kind = "短款" if self.difference_fen < 0 else "长款"
+        return f"{kind} {format_yuan(abs(self.difference_fen))}"
+
+    @property
+    def confirmation_text(self) -> str:
+        """县医保局确认: 已确认 2023-10-20 (local date), or 待确认."""
+        if self.confirmation is None:
+            return "待确认"
+        return f"已确认 {self.confirmation.local_day.isoformat()}"
+
+    def to_json(self) -> dict[str, Any]:
+        """One close as `vcollect dayclose --list --json` gives it."""
+        seen = self.preview
+        confirmed = self.confirmation
+        return {
+            "event_id": self.event_id,
+            "business_day": self.business_day.isoformat(),
+            "closed_at": self.closed_at.isoformat(timespec="seconds"),
+            "receipts": len(seen.receipts),
+            "voided": len(seen.voided),
+            "total_fen": seen.total_fen,
+            "expected_cash_fen": seen.expected_cash_fen,
+            "counted_fen": self.counted_fen,
+            "difference_fen": self.difference_fen,
+            "reason": self.reason,
+            "reference": self.reference,
+            "deposited_at": self.deposited_at,
+            "ranges": [list(r) for r in seen.ranges],
+            "agent": self.agent,
+            "confirmed": confirmed is not None,
+            "confirmed_at": (
+                confirmed.confirmed_at.isoformat(timespec="seconds") if confirmed else None
+            ),
+            "confirmed_by": confirmed.confirmed_by if confirmed else None,
+        }
 
 
 def close_day(
@@ -282,6 +340,7 @@ def close_day(
             "agent": agent,
         }
         event_id = ledger.append(session, device, "remittance", body)
+        set_setting(session, LAST_CLOSE_KEY, today.isoformat())
         device_id = device.id
     return Remittance(
         event_id, datetime.now(UTC).replace(tzinfo=None), today, seen, counted_fen,
@@ -304,15 +363,19 @@ def _last_close_day(session: Session) -> date | None:
 
 
 def remittances(db: Database) -> list[Remittance]:
-    """Every close on this device, newest first (for reprinting a slip)."""
+    """Every close on this device, newest first, with the county's confirmation where one
+    came (for the list of closes and reprinting a slip); one query."""
     with db.sessions() as session:
-        events = session.scalars(
-            select(LedgerEvent)
+        rows = session.execute(
+            select(LedgerEvent, RemittanceConfirmation)
+            .outerjoin(
+                RemittanceConfirmation, RemittanceConfirmation.event_id == LedgerEvent.event_id
+            )
             .where(LedgerEvent.kind == "remittance")
             .order_by(LedgerEvent.seq.desc())
         ).all()
         found = []
-        for event in events:
+        for event, confirmed in rows:
             body = ledger.body_of(event)
             methods = body.get("by_method", {})
             seen = Preview(
@@ -326,6 +389,11 @@ def remittances(db: Database) -> list[Remittance]:
                 first_day=None,
                 last_day=None,
             )
+            confirmation = (
+                Confirmation(confirmed.confirmed_at, confirmed.confirmed_by)
+                if confirmed is not None
+                else None
+            )
             found.append(
                 Remittance(
                     event.event_id, datetime.fromisoformat(event.created_at).replace(tzinfo=None),
@@ -334,7 +402,7 @@ def remittances(db: Database) -> list[Remittance]:
                     {int(k): v for k, v in body.get("pieces", {}).items()},
                     body.get("difference_fen", 0), body.get("reason", ""),
                     body.get("reference", ""), body.get("deposited_at", ""),
-                    body.get("agent", ""), event.device_id,
+                    body.get("agent", ""), event.device_id, confirmation,
                 )
             )  # fmt: skip
         return found
@@ -379,16 +447,26 @@ class CashHeld:
     level: str  # ok | near | over
 
     @property
-    def message(self) -> str:
+    def held_text(self) -> str:
+        """未上解现金 760.00 元（最早为 2023-10-15 所收，已 2 天）."""
         held = f"未上解现金 {_yuan(self.cash_fen)} 元"
         if self.since is not None:
             held += f"（最早为 {self.since.isoformat()} 所收，已 {self.days} 天）"
+        return held
+
+    @property
+    def limits_text(self) -> str:
+        """限期 1 天、限额 5,000 元 (whole yuan unless the limit has fen)."""
         limit = (
             f"{self.max_cash_fen // 100:,}"
             if self.max_cash_fen % 100 == 0
             else _yuan(self.max_cash_fen)
         )
-        limits = f"限期 {self.max_days} 天、限额 {limit} 元"
+        return f"限期 {self.max_days} 天、限额 {limit} 元"
+
+    @property
+    def message(self) -> str:
+        held, limits = self.held_text, self.limits_text
         if self.level == "over":
             return f"{held}，已超过{limits}：请立即上解并日结"
         if self.level == "near":
@@ -401,15 +479,22 @@ def cash_held(
 ) -> CashHeld:
     """Cash collected and not remitted, measured against the limits (the defaults when the
     region's policy sets none)."""
+    with db.sessions() as session:
+        return cash_held_in(session, max_days, max_cash_fen, today)
+
+
+def cash_held_in(
+    session: Session | Connection, max_days: int | None, max_cash_fen: int | None, today: date
+) -> CashHeld:
+    """cash_held in an open session or connection (a payment's write transaction)."""
     days_limit = DEFAULT_MAX_DAYS if max_days is None else max_days
     cash_limit = DEFAULT_MAX_CASH_FEN if max_cash_fen is None else max_cash_fen
-    with db.sessions() as session:
-        closed = closed_receipts(session)
-        rows = session.execute(
-            select(Payment.receipt_no, Payment.total_fen, Payment.paid_on)
-            .outerjoin(ReceiptVoid, ReceiptVoid.payment_id == Payment.id)
-            .where(Payment.method == "cash", ReceiptVoid.payment_id.is_(None))
-        ).all()
+    closed = closed_receipts(session)
+    rows = session.execute(
+        select(Payment.receipt_no, Payment.total_fen, Payment.paid_on)
+        .outerjoin(ReceiptVoid, ReceiptVoid.payment_id == Payment.id)
+        .where(Payment.method == "cash", ReceiptVoid.payment_id.is_(None))
+    ).all()
     held = [r for r in rows if r.receipt_no not in closed]
     cash = sum(r.total_fen for r in held)
     since = min((r.paid_on for r in held), default=None)
@@ -421,3 +506,21 @@ def cash_held(
     else:
         level = "ok"
     return CashHeld(cash, since, days, days_limit, cash_limit, level)
+
+
+def cash_refusal(session: Session | Connection, policy: Policy, today: date) -> str | None:
+    """Why new cash is refused now, or None: only a region whose policy blocks cash past the
+    limits (`[deposit] block_cash`) refuses, and only once the cash held is past them."""
+    if not policy.block_cash:
+        return None  # no query: the counter's fast path
+    held = cash_held_in(session, policy.deposit_days, policy.deposit_cash_fen, today)
+    if held.level != "over":
+        return None
+    held_text = f"{_yuan(held.cash_fen)} 元"
+    if held.since is not None:
+        held_text += f"，最早为 {held.since.isoformat()} 所收，已 {held.days} 天"
+    others = "、".join(label for method, label in METHOD_LABELS.items() if method != "cash")
+    return (
+        f"未上解现金已超过限期限额（{held_text}；{held.limits_text}），"
+        f"按本地政策须先日结上解，才能继续收取现金。{others}缴费不受影响"
+    )

@@ -97,12 +97,19 @@ def _problem(event: LedgerEvent, expected: int, prev_hash: str, keys: dict[str, 
     return ""
 
 
-def verify_chain(session: Session, public_keys: dict[str, bytes]) -> ChainReport:
-    """Check every event in order: sequence, link to the previous hash, own hash, signature."""
-    prev_hash, count = GENESIS, 0
-    for event in session.scalars(select(LedgerEvent).order_by(LedgerEvent.seq)):
+def verify_chain(
+    session: Session, public_keys: dict[str, bytes], *, after: tuple[int, str] | None = None
+) -> ChainReport:
+    """Check every event in order: sequence, link to the previous hash, own hash, signature.
+
+    With `after` = (seq, hash) of an event checked before, only the events after it are read
+    (the start-up check verifies what is new); `events` counts the events checked."""
+    start, prev_hash = after if after is not None else (0, GENESIS)
+    count = 0
+    query = select(LedgerEvent).where(LedgerEvent.seq > start).order_by(LedgerEvent.seq)
+    for event in session.scalars(query):
         count += 1
-        problem = _problem(event, count, prev_hash, public_keys)
+        problem = _problem(event, start + count, prev_hash, public_keys)
         if problem:
             return ChainReport(
                 count, False, event.seq, f"第{event.seq}号事件（{event.kind}）{problem}"

@@ -26,3 +26,12 @@ def default_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env := os.environ.get(ENV_DB):
         return Path(env).expanduser()
     return data_dir() / "village-collect.db"
+
+
+BACKUP_FOLDER = "backups"
+
+
+def default_backup_folder(db_path: Path) -> Path:
+    """Backups go beside the database unless the `backup_folder` setting names another folder
+    (a USB stick: a copy on the same disk survives a damaged file, not a dead disk or a theft)."""
+    return db_path.parent / BACKUP_FOLDER

@@ -10,6 +10,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -63,7 +64,7 @@ class _Sheet:
         self.sheet.page_setup.orientation = "landscape"
         self.sheet.page_setup.paperSize = "9"  # A4
         self.sheet.merged_cells.add(f"A1:{_letter(len(columns) - 1)}1")
-        head = WriteOnlyCell(self.sheet, title)
+        head = _cell(self.sheet, title)
         head.font = Font(bold=True, size=14)
         head.alignment = Alignment(horizontal="center")
         self.sheet.append([head])
@@ -72,7 +73,7 @@ class _Sheet:
     def row(self, values: Iterable[Any], *, header: bool = False, bold: bool = False) -> None:
         cells = []
         for column, value in zip(self.columns, values, strict=True):
-            cell = WriteOnlyCell(self.sheet, value)
+            cell = _cell(self.sheet, value)
             cell.border = _BORDER
             if header:
                 cell.font = Font(bold=True)
@@ -85,6 +86,15 @@ class _Sheet:
                     cell.number_format = column.number_format
             cells.append(cell)
         self.sheet.append(cells)
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Cell:
+    """A cell holding `value` as it is: text that starts with "=" (a village name from a
+    roster file, say) stays text, never a formula Excel would run."""
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
 
 
 def _letter(index: int) -> str:

@@ -6,12 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.clock import BUSINESS_DATE_KEY, benefit_year, business_date, is_fixed
 from app.policy import Policy, PolicyError, load_policy
 from app.roster.importer import ImportReport, Progress, RosterImporter
 from app.settings import get_setting, set_setting
 from db.database import Database, open_database
+
+if TYPE_CHECKING:
+    from app.accounts import SignedIn
 
 DEMO_KEY = "demo_county"
 REGION_KEY = "policy_region"  # the policy file this device collects under
@@ -25,6 +29,7 @@ class Workspace:
     date_fixed: bool  # a training/demo date, not the system's: the window title says so
     demo: str | None  # the demo county's key when this is demo data
     region: str | None = None  # policy key, e.g. "lengshi-2024"
+    signed: SignedIn | None = None  # who signed in (None: a training database without accounts)
 
     @property
     def benefit_year(self) -> int:
@@ -72,13 +77,14 @@ class Workspace:
         with self.db.sessions.begin() as session:
             set_setting(session, BUSINESS_DATE_KEY, day.isoformat() if day else None)
 
-    def set_agent(self, name: str) -> None:
+    def sign_in_as(self, signed: SignedIn) -> None:
         """The signed-in agent: the name on receipts, voids and day closes from now on."""
         from app.collection import AGENT_KEY
 
+        self.signed = signed
         with self.db.sessions.begin() as session:
-            if get_setting(session, AGENT_KEY) != name:
-                set_setting(session, AGENT_KEY, name)
+            if get_setting(session, AGENT_KEY) != signed.name:
+                set_setting(session, AGENT_KEY, signed.name)
 
     def close(self) -> None:
         self.db.close()

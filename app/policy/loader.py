@@ -193,7 +193,12 @@ class _Checker:
         fee = data.get("work_fee", {})
         self.unknown_keys(fee, {"per_person", "note"}, "work_fee")
         deposit = data.get("deposit", {})
-        self.unknown_keys(deposit, {"max_days", "max_cash", "note"}, "deposit")
+        self.unknown_keys(deposit, {"max_days", "max_cash", "block_cash", "note"}, "deposit")
+        block_cash = deposit.get("block_cash", False)
+        if not isinstance(block_cash, bool):
+            raise self.fail(
+                "deposit.block_cash", "应为 true（超过限期限额后停收现金）或 false（只提醒）"
+            )
         corrections = data.get("corrections", {})
         self.unknown_keys(corrections, {"provisional", "note"}, "corrections")
         provisional = corrections.get("provisional", False)
@@ -220,6 +225,7 @@ class _Checker:
             deposit_cash_fen=(
                 self.fen(deposit["max_cash"], "deposit.max_cash") if "max_cash" in deposit else None
             ),
+            block_cash=block_cash,
             provisional_collection=provisional,
             optional=tuple(
                 OptionalProduct(

@@ -128,6 +128,9 @@ class Policy:
     work_fee_fen: int | None = None  # per person collected
     deposit_days: int | None = None
     deposit_cash_fen: int | None = None
+    # Past either limit, refuse new cash until the day is closed (the notices let a county
+    # enforce 第一时间上解 this way); False: the desk only warns.
+    block_cash: bool = False
     # Whether a person with an undecided identity correction may still be charged (the receipt
     # then says the collection is provisional); the notices say no, so False unless a county says.
     provisional_collection: bool = False

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from app.collection import CollectionError, void_receipt
-from app.dayclose import DayCloseError, close_day, parse_count, preview
+from app.collection import (
+    CollectionError,
+    RecordedPayment,
+    quote_household,
+    record_payment,
+    void_receipt,
+)
+from app.dayclose import DayCloseError, cash_held, close_day, parse_count, preview
+from app.money import format_yuan
+from app.policy import Policy
 from app.workspace import Workspace
-from db.models import LedgerEvent
+from db.models import Household, LedgerEvent, Payment
 from tests.sync.helpers import pay_household
 
 
@@ -128,3 +137,97 @@ def test_cash_held_against_the_limits(demo_workspace: Workspace) -> None:
     assert cash_held(demo_workspace.db, 10, held.cash_fen + 1, today).level == "near"
     close_day(demo_workspace.db, counted_fen=held.cash_fen, reference="R", today=today)
     assert cash_held(demo_workspace.db, None, None, today + timedelta(days=9)).level == "ok"
+
+
+def _household(workspace: Workspace, policy: Policy, nth: int) -> tuple[int, list[int]]:
+    """The `nth` household with someone to pay: its id and its payable members."""
+    with workspace.db.sessions() as session:
+        for hid in session.scalars(select(Household.id).order_by(Household.id)):
+            members = [
+                m.person_id
+                for m in quote_household(session, hid, policy, workspace.today)
+                if m.payable
+            ]
+            if members and not nth:
+                return hid, members
+            nth -= bool(members)
+    raise AssertionError("no payable household")
+
+
+def _pay(
+    workspace: Workspace, policy: Policy, nth: int, day: date, method: str = "cash"
+) -> RecordedPayment:
+    hid, members = _household(workspace, policy, nth)
+    reference = "" if method == "cash" else f"4200-{nth}"
+    return record_payment(
+        workspace.db, policy, hid, members, method=method, paid_on=day, reference=reference
+    )
+
+
+def _payments(workspace: Workspace) -> int:
+    with workspace.db.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(Payment)) or 0)
+
+
+def test_a_region_that_blocks_cash_refuses_it_past_the_limits_and_nothing_else(
+    demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lengshi = demo_workspace.policy()  # cash held at most 1 day; the default 5,000 yuan
+    assert not lengshi.block_cash
+    blocking = replace(lengshi, block_cash=True)
+    today = demo_workspace.today
+    first = _pay(demo_workspace, blocking, 0, today)  # nothing held yet: cash is taken
+    second = _pay(demo_workspace, blocking, 1, today + timedelta(days=1))  # near: still taken
+
+    # Two days on, past the time limit: cash refused, nothing written.
+    late = today + timedelta(days=2)
+    before = (_payments(demo_workspace), events(demo_workspace))
+    with pytest.raises(CollectionError) as refused:
+        _pay(demo_workspace, blocking, 2, late)
+    held = format_yuan(first.total_fen + second.total_fen).removeprefix("¥")
+    assert str(refused.value) == (
+        f"未上解现金已超过限期限额（{held} 元，最早为 2023-10-15 所收，已 2 天；"
+        "限期 1 天、限额 5,000 元），按本地政策须先日结上解，才能继续收取现金。"
+        "微信、支付宝、银行卡、医保个人账户共济缴费不受影响"
+    )
+    assert (_payments(demo_workspace), events(demo_workspace)) == before
+    # Every other method still goes through; a region that does not block takes cash.
+    assert _pay(demo_workspace, blocking, 2, late, method="wechat").total_fen > 0
+    assert _pay(demo_workspace, lengshi, 3, late).total_fen > 0
+
+    # The amount limit counts too: under it cash is taken, past it refused.
+    now = cash_held(demo_workspace.db, 10, None, late).cash_fen
+    roomy = replace(blocking, deposit_days=10, deposit_cash_fen=now)
+    assert _pay(demo_workspace, roomy, 4, late).receipt_no
+    with pytest.raises(CollectionError, match="限期 10 天、限额"):
+        _pay(demo_workspace, roomy, 5, late)
+
+    # Closing the day lifts it.
+    expected = preview(demo_workspace.db).expected_cash_fen
+    close_day(demo_workspace.db, counted_fen=expected, reference="YH-9", today=late)
+    assert _pay(demo_workspace, blocking, 5, late).receipt_no
+
+    # A region that does not block never measures the cash held at all: the fast path.
+    def measured(*_args: object) -> None:
+        raise AssertionError("cash held measured without block_cash")
+
+    monkeypatch.setattr("app.dayclose.cash_held_in", measured)
+    assert _pay(demo_workspace, lengshi, 6, late).receipt_no
+
+
+def test_nothing_is_dated_before_the_last_close(demo_workspace: Workspace) -> None:
+    """Back-dating: once a day is closed, a payment dated before it is refused (a clock set
+    back, or an agent slipping a receipt into a remitted day)."""
+    from tests.app.test_collection import household_due, pay
+
+    hid, people = household_due(demo_workspace)
+    pay(demo_workspace, hid, people[:1])
+    close_day(demo_workspace.db, counted_fen=38000, reference="YH1", today=demo_workspace.today)
+    before = events(demo_workspace)
+    with pytest.raises(CollectionError, match="早于上次日结的日期"):
+        record_payment(
+            demo_workspace.db, demo_workspace.policy(), hid, people[1:2], method="cash",
+            paid_on=demo_workspace.today - timedelta(days=1),
+        )  # fmt: skip
+    assert events(demo_workspace) == before
+    pay(demo_workspace, hid, people[1:2])  # the close's own day stays open for more

@@ -73,3 +73,32 @@ def test_init_twice_is_refused(
     monkeypatch.setenv("VCOLLECT_NEW_PASSWORD", "another-secret")
     code, _out, err = run(capsys, "--db", str(signed_up), "account", "init", "王五")
     assert code == 1 and "已有账户" in err
+
+
+def test_the_idle_lock_is_set_by_a_supervisor_only(
+    signed_up: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = ["--db", str(signed_up)]
+    monkeypatch.setenv("VCOLLECT_USER", "张主任")
+    monkeypatch.setenv("VCOLLECT_PASSWORD", "lengshi-2024")
+    code, out, _err = run(capsys, *db, "account", "idle-lock")
+    assert code == 0 and "10 分钟" in out
+    code, _out, err = run(capsys, *db, "account", "idle-lock", "300")
+    assert code == 1 and "0 到 240" in err
+    code, out, _err = run(capsys, *db, "account", "idle-lock", "5")
+    assert code == 0 and "5 分钟" in out
+    monkeypatch.setenv("VCOLLECT_NEW_PASSWORD", "258036")
+    assert run(capsys, *db, "account", "add", "李四")[0] == 0
+    monkeypatch.setenv("VCOLLECT_USER", "李四")
+    monkeypatch.setenv("VCOLLECT_PASSWORD", "258036")
+    code, _out, err = run(capsys, *db, "account", "idle-lock", "0")
+    assert code == 1 and "只有管理员" in err
+
+
+def test_make_run_starts_again_on_an_encrypted_database(
+    signed_up: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make run` calls `demo init --if-missing` before each start: no password asked."""
+    code, out, err = run(capsys, "--db", str(signed_up), "demo", "init", "--if-missing")
+    assert code == 0, err
+    assert "已加密" in out

@@ -32,7 +32,8 @@ def test_pay_verify_void(capsys: pytest.CaptureFixture[str], demo_db_path: Path)
     code, out, err = run(capsys, "pay", *args, "--db", db)
     assert code == 1 and "不能重复收费" in err
     code, out, _ = run(capsys, "ledger", "verify", "--json", "--db", db)
-    assert json.loads(out) == {"events": 1, "valid": True, "first_bad": None, "problem": ""}
+    # The --full-id lookup's reveal, then the one payment: the refused one left nothing.
+    assert json.loads(out) == {"events": 2, "valid": True, "first_bad": None, "problem": ""}
     code, _, err = run(capsys, "receipt", "void", paid["receipt_no"], "--reason", " ", "--db", db)
     assert code == 1 and "须填写原因" in err
     code, out, _ = run(
@@ -57,7 +58,7 @@ def test_pay_refusals(
     code, out, err = run(capsys, "pay", "--member", members[0], *extra, "--db", db)
     assert code == 1 and message in err and "Traceback" not in err
     code, out, _ = run(capsys, "ledger", "verify", "--json", "--db", db)
-    assert json.loads(out)["events"] == 0
+    assert json.loads(out)["events"] == 1  # the --full-id lookup's reveal only
 
 
 def test_ledger_verify_names_the_tampered_event(

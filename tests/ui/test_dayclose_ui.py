@@ -3,7 +3,7 @@ needs its reason, the 上解单 read back, no voids afterwards; and the 限期�
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from desk_driver import (
@@ -12,6 +12,7 @@ from desk_driver import (
     DeskDriver,
     commit_text,
     household_where,
+    payments,
     pdf_text,
     set_printer,
 )
@@ -52,7 +53,7 @@ def pay_at_desk(
     return payment
 
 
-def pay_behind(workspace: Workspace) -> RecordedPayment:
+def pay_behind(workspace: Workspace, paid_on: date | None = None) -> RecordedPayment:
     """Two members of the next household pay cash, recorded without the desk (the CLI)."""
     number = household_where(workspace, size=2)
     with workspace.db.sessions() as session:
@@ -61,7 +62,7 @@ def pay_behind(workspace: Workspace) -> RecordedPayment:
     assert household_id is not None
     return record_payment(
         workspace.db, workspace.policy(), household_id, people[:2], method="cash",
-        paid_on=workspace.today,
+        paid_on=paid_on or workspace.today,
     )  # fmt: skip
 
 
@@ -319,7 +320,7 @@ def test_a_clock_set_back_before_the_last_close_is_refused_and_nothing_is_lost(
     pay_behind(demo_workspace)
     day = demo_workspace.today
     close_day(demo_workspace.db, counted_fen=76000, reference="R-1", today=day + timedelta(1))
-    pay_behind(demo_workspace)
+    pay_behind(demo_workspace, day + timedelta(1))  # the CLI on the right day; the desk is behind
     dialog = open_day_close(qtbot, window)
     count_by_keyboard(qtbot, dialog, ["7", "1", "", "1"])
     with qtbot.waitSignal(dialog.checked):
@@ -436,3 +437,71 @@ def test_the_banner_warns_as_the_limits_near_and_turns_red_past_them(
         void_highlighted(qtbot, receipts, "收错户")
     assert banner.level == "near"
     close_receipts(qtbot, window, receipts)
+
+
+def test_a_region_that_blocks_cash_past_the_limits_says_so_and_records_nothing(
+    qtbot: QtBot, window: MainWindow, agent: DeskDriver, demo_workspace: Workspace,
+    receipts_dir: Path,
+) -> None:  # fmt: skip
+    # The county's own file: Lengshi's rules, and no new cash past the limits until remitted.
+    folder = demo_workspace.policy_folder
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lengshi-2024-block.toml").write_text(
+        'extends = "lengshi-2024"\nkey = "lengshi-2024-block"\n[deposit]\nblock_cash = true\n',
+        encoding="utf-8",
+    )
+    demo_workspace.set_region("lengshi-2024-block")
+    day = demo_workspace.today
+    clock = [day]
+    window.business_clock = lambda: clock[0]
+    desk = window.desk
+    held = pay_at_desk(qtbot, window, agent, people=2).total_fen  # within the limits: taken
+
+    # The next day (near the limit) a household opens and cash is still taken ... until the
+    # clock passes the limit while it is open: the app refuses, and nothing is written.
+    clock[0] = day + timedelta(days=1)
+    window.check_business_date()
+    agent.open(household_where(demo_workspace, size=2))
+    assert not desk.cash_note.isVisible() and desk.tendered.isEnabled()
+    agent.tick(0)
+    clock[0] = day + timedelta(days=2)
+    window.check_business_date()
+    assert window.cash_banner.level == "over"
+    before = payments(demo_workspace)
+    with qtbot.waitSignal(desk.payment_failed, timeout=WAIT_MS) as failed:
+        agent.ctrl_enter()
+    message = (
+        f"未上解现金已超过限期限额（{held // 100}.00 元，最早为 2023-10-15 所收，已 2 天；"
+        "限期 1 天、限额 5,000 元），按本地政策须先日结上解，才能继续收取现金。"
+        "微信、支付宝、银行卡、医保个人账户共济缴费不受影响"
+    )
+    assert failed.args == [message]
+    assert agent.refusal().text() == message and payments(demo_workspace) == before
+    agent.dismiss(agent.refusal())
+    # From then on the desk says it as soon as a household opens, before money changes hands.
+    assert desk.cash_note.isVisible() and desk.cash_note.text() == message
+    assert not desk.tendered.isEnabled()
+    agent.open(household_where(demo_workspace, size=2, nth=1))
+    assert desk.cash_note.isVisible() and desk.cash_note.text() == message
+    agent.tick(0)
+    with qtbot.waitSignal(desk.payment_failed, timeout=WAIT_MS):
+        agent.ctrl_enter()
+    assert payments(demo_workspace) == before
+    agent.dismiss(agent.refusal())
+
+    # WeChat still goes through.
+    agent.key(Qt.Key.Key_2)
+    agent.type("4200002023101700001")
+    with qtbot.waitSignal(window.payment_recorded, timeout=WAIT_MS) as recorded:
+        agent.ctrl_enter()
+    assert recorded.args[0].total_fen > 0 and payments(demo_workspace) == before + 1
+
+    # After the day is closed, cash is taken again.
+    close_day(demo_workspace.db, counted_fen=held, reference="YH-2", today=clock[0])
+    agent.open(household_where(demo_workspace, size=2, nth=2))
+    assert not desk.cash_note.isVisible() and desk.tendered.isEnabled()
+    agent.tick(0)
+    with qtbot.waitSignal(window.payment_recorded, timeout=WAIT_MS):
+        agent.ctrl_enter()
+    assert payments(demo_workspace) == before + 2

@@ -96,7 +96,11 @@ def test_title_status_and_focus_say_what_day_and_data_this_is(window: MainWindow
     assert "证件号码" in window.hint.text()
     menu = window.file_menu
     assert menu.title() == "文件(&F)"
-    assert [a.text() for a in menu.actions() if a.text()] == ["导入花名册(&I)…", "退出(&X)"]
+    assert [a.text() for a in menu.actions() if a.text()] == [
+        "导入花名册(&I)…",
+        "锁定(&L)",
+        "退出(&X)",
+    ]
     assert window.import_action.shortcut().toString() == "Ctrl+I"
 
 

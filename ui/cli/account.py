@@ -11,6 +11,7 @@ from typing import Any
 
 from app import accounts
 from app.paths import default_db_path
+from app.workspace import open_workspace
 from ui.cli.common import CommandError, account_name, emit, read_secret, sign_in
 
 USER_ERRORS = (accounts.KeyringError,)
@@ -45,6 +46,9 @@ def add_commands(
     disable.add_argument("name")
     disable.add_argument("--enable", action="store_true", help="重新启用")
     disable.set_defaults(handler=cmd_disable)
+    idle = cmds.add_parser("idle-lock", help="查看或设定无操作自动锁定的分钟数", parents=[common])
+    idle.add_argument("minutes", nargs="?", type=float, help="0 为不锁定；不给则只显示")
+    idle.set_defaults(handler=cmd_idle_lock)
 
 
 def _path(args: argparse.Namespace) -> Any:
@@ -143,4 +147,21 @@ def cmd_disable(args: argparse.Namespace) -> int:
     account = accounts.disable_account(path, sign_in(args, path), args.name, not args.enable)
     state = "已停用" if account.disabled else "已重新启用"
     emit(args, {"name": account.name, "disabled": account.disabled}, f"{state}“{account.name}”")
+    return 0
+
+
+def cmd_idle_lock(args: argparse.Namespace) -> int:
+    path = _path(args)
+    by = sign_in(args, path) if accounts.has_accounts(path) else None
+    workspace = open_workspace(
+        path, today=getattr(args, "today", None), key=by.data_key if by else None
+    )
+    try:
+        if args.minutes is not None:
+            accounts.set_idle_minutes(workspace.db, by, args.minutes)
+        minutes = accounts.idle_minutes(workspace.db)
+    finally:
+        workspace.close()
+    text = f"无操作 {minutes:g} 分钟后自动锁定" if minutes else "不自动锁定"
+    emit(args, {"idle_lock_minutes": minutes}, text)
     return 0

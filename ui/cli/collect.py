@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from app import accounts
 from app.audit import verify_books
 from app.clock import parse_day
 from app.collection import (
@@ -22,6 +27,7 @@ from app.identity import normalize
 from app.money import yuan, yuan_to_fen
 from app.receipt_codes import CodeError, verify_code
 from app.receipt_view import METHOD_LABELS
+from app.workspace import Workspace
 from db.models import Device, Person
 from printing.receipt_escpos import render_escpos
 from printing.receipt_pdf import render_pdf
@@ -29,6 +35,7 @@ from ui.cli.common import CommandError, emit
 from ui.cli.common import workspace as workspace_for
 
 USER_ERRORS = (CollectionError, CodeError)
+ENV_APPROVER_PASSWORD = "VCOLLECT_APPROVER_PASSWORD"
 
 
 def add_commands(
@@ -60,6 +67,10 @@ def add_commands(
     void = cmds.add_parser("void", help="作废未上解的收据", parents=[common])
     void.add_argument("receipt_no")
     void.add_argument("--reason", required=True)
+    void.add_argument(
+        "--approver",
+        help="批准作废的管理员账户（超过限额时；密码在终端输入或用 VCOLLECT_APPROVER_PASSWORD）",
+    )
     void.set_defaults(handler=cmd_receipt_void)
 
     books = groups.add_parser("ledger", help="账本", parents=[common])
@@ -175,10 +186,26 @@ def cmd_receipt_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _approver(args: argparse.Namespace, workspace: Workspace) -> str:
+    """The supervisor approving a void over the limit: the one signed in, or --approver."""
+    signed = workspace.signed
+    if not args.approver:
+        return signed.name if signed is not None and signed.is_supervisor else ""
+    assert workspace.db.path is not None
+    secret = os.environ.get(ENV_APPROVER_PASSWORD)
+    if secret is None:
+        if not sys.stdin.isatty():
+            raise CommandError(f"请在终端输入批准人的密码，或设定 {ENV_APPROVER_PASSWORD}")
+        secret = getpass.getpass(f"{args.approver} 的密码：")
+    return accounts.approve(workspace.db.path, args.approver, secret, datetime.now()).name
+
+
 def cmd_receipt_void(args: argparse.Namespace) -> int:
     workspace = workspace_for(args)
     try:
-        void_receipt(workspace.db, args.receipt_no, args.reason)
+        void_receipt(
+            workspace.db, args.receipt_no, args.reason, approved_by=_approver(args, workspace)
+        )
     finally:
         workspace.close()
     emit(args, {"voided": args.receipt_no}, f"收据 {args.receipt_no} 已作废")

@@ -65,7 +65,7 @@ def workspace(args: argparse.Namespace, *, create: bool = False) -> Workspace:
         key=signed.data_key if signed else None,
     )
     if signed is not None:
-        opened.set_agent(signed.name)
+        opened.sign_in_as(signed)
     return opened
 
 

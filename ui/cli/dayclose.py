@@ -13,8 +13,10 @@ from app.dayclose import (
     collecting_unit,
     parse_count,
     preview,
+    remittances,
 )
 from app.money import yuan
+from db.database import Database
 from ui.cli.common import CommandError, emit
 from ui.cli.common import workspace as workspace_for
 
@@ -24,6 +26,9 @@ USER_ERRORS = (DayCloseError,)
 def add_commands(groups: Any, common: argparse.ArgumentParser) -> None:
     close = groups.add_parser("dayclose", help="日结：清点现金、上解、打印上解单", parents=[common])
     close.add_argument("--preview", action="store_true", help="只显示将要日结的内容")
+    close.add_argument(
+        "--list", action="store_true", help="列出历次日结（上解记录）及县医保局是否已确认"
+    )
     close.add_argument("--counted-fen", type=int, help="实点现金（分）")
     close.add_argument(
         "--count", action="append", default=[], metavar="面额=张数",
@@ -52,9 +57,25 @@ def _pieces(items: list[str]) -> dict[int, str]:
     return pieces
 
 
+def _list(args: argparse.Namespace, db: Database) -> None:
+    """Every close, newest first, as the desktop's 上解记录 shows it."""
+    found = remittances(db)
+    lines = [
+        f"{r.business_day.isoformat()}  收据 {len(r.preview.receipts)} 张  "
+        f"应收合计 {yuan(r.preview.total_fen)} 元  "
+        f"现金应有 {yuan(r.preview.expected_cash_fen)} 元  实点 {yuan(r.counted_fen)} 元  "
+        f"{r.difference_text}  存款参考号 {r.reference}  县医保局{r.confirmation_text}"
+        for r in found
+    ]
+    emit(args, [r.to_json() for r in found], "\n".join(lines) or "尚无日结记录")
+
+
 def cmd_dayclose(args: argparse.Namespace) -> int:
     workspace = workspace_for(args)
     try:
+        if args.list:
+            _list(args, workspace.db)
+            return 0
         if args.preview:
             seen = preview(workspace.db)
             lines = [f"{m.label} {m.receipts} 笔 {yuan(m.total_fen)} 元" for m in seen.by_method]

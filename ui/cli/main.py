@@ -11,18 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.access import reveal_ids
+from app.accounts import has_accounts
 from app.clock import BusinessDateError, parse_day
 from app.demo.counties import SCALES
 from app.demo.setup import DemoExistsError, init_demo
 from app.identity import IdentityError
 from app.logs import setup_logging
 from app.money import MoneyError
+from app.paths import default_db_path
 from app.policy import PolicyError, QuoteError
 from app.roster.reader import RosterFileError
 from app.roster.search import HouseholdMatch, find_households
 from app.roster.stats import roster_stats
 from db.engine import DatabaseError
-from ui.cli import account, collect, county, dayclose, device, policy, report
+from ui.cli import account, backup, collect, county, dayclose, device, policy, report
 from ui.cli.common import (
     CommandError,
     Parser,
@@ -45,6 +48,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     MoneyError,
     CommandError,
     *account.USER_ERRORS,
+    *backup.USER_ERRORS,
     *collect.USER_ERRORS,
     *county.USER_ERRORS,
     *dayclose.USER_ERRORS,
@@ -70,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         "find", help="按证件号、尾号、姓名、拼音首字母、户号查找", parents=[common]
     )
     find.add_argument("query")
-    find.add_argument("--full-id", action="store_true", help="显示完整证件号码")
+    find.add_argument(
+        "--full-id", action="store_true", help="显示完整证件号码（记入签名日志，随同步上报）"
+    )
     find.add_argument("--limit", type=int, default=20)
     find.set_defaults(handler=cmd_roster_find)
     stats = roster_cmds.add_parser(
@@ -91,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_commands(groups, common, Parser)
     device.add_commands(groups, common, Parser)
     account.add_commands(groups, common, Parser)
+    backup.add_commands(groups, common, Parser)
     dayclose.add_commands(groups, common)
     report.add_commands(groups, common, Parser)
     county.add_commands(groups, Parser)
@@ -155,6 +162,9 @@ def cmd_roster_find(args: argparse.Namespace) -> int:
     try:
         with workspace.db.sessions() as session:
             matches = find_households(session, args.query, workspace.benefit_year, args.limit)
+        if args.full_id:  # every full number shown is on the record (app/access.py)
+            shown = [m.person_id for match in matches for m in match.members]
+            reveal_ids(workspace.db, shown, "vcollect roster find --full-id")
     finally:
         workspace.close()
     lines = []
@@ -224,6 +234,12 @@ def cmd_settings_region(args: argparse.Namespace) -> int:
 
 def cmd_demo_init(args: argparse.Namespace) -> int:
     county = SCALES[args.scale]
+    path = default_db_path(getattr(args, "db", None))
+    if args.if_missing and has_accounts(path):
+        # `make run` calls this before every start: an encrypted database is someone's data,
+        # which needs no demo and must not ask for a password here.
+        emit(args, {"demo": None, "created": False}, "数据库已加密，不创建演示数据。")
+        return 0
     workspace = workspace_for(args, create=True)
     try:
         if args.if_missing and workspace.demo:

@@ -198,11 +198,12 @@ def policy_table(policy: Policy) -> str:
         extras.append(f"特殊群体参保率目标 {policy.special_groups_target}%")
     if policy.work_fee_fen is not None:
         extras.append(f"工作经费 每人{yuan(policy.work_fee_fen)}元")
-    if policy.deposit_days or policy.deposit_cash_fen:
+    if policy.deposit_days or policy.deposit_cash_fen or policy.block_cash:
         cash = policy.deposit_cash_fen
         extras.append(
             f"限期限额：现金最多持有{policy.deposit_days or '（未规定）'}天，"
             f"最多{yuan(cash) + '元' if cash is not None else '（未规定）'}"
+            + ("，超过后停收现金" if policy.block_cash else "")
         )
     lines += ["", "；".join(extras)] if extras else []
     for product in policy.optional:

@@ -52,6 +52,7 @@ from app.dayclose import (
 )
 from app.money import format_yuan
 from app.workspace import Workspace
+from db.database import Database
 from printing.devices import PrintError
 from printing.slips import save_slip, slip_name, write_slip
 from ui.desktop.errors import report_bug
@@ -77,6 +78,19 @@ class ClosedDay:
     remittance: Remittance
     slip: Path | None
     slip_error: str = ""
+
+
+def save_slip_of(db: Database, done: Remittance) -> ClosedDay:
+    """Save the 上解单 of a recorded close beside the receipts (on the worker); a failure is
+    told in `slip_error`, not raised: the close stands either way. A close's dialog and a
+    reprint from the list of closes both print through this."""
+    try:
+        return ClosedDay(done, save_slip(db, done))
+    except PrintError as exc:
+        return ClosedDay(done, None, str(exc))
+    except Exception as exc:  # say the slip failed, log why
+        log.exception("Saving the remittance slip of %s failed", done.event_id)
+        return ClosedDay(done, None, str(exc) or type(exc).__name__)
 
 
 class CountEdit(QLineEdit):
@@ -503,13 +517,7 @@ class DayCloseDialog(QDialog):
                 db, count=count, reference=reference, today=today, reason=reason,
                 deposited_at=deposited_at,
             )  # fmt: skip
-            try:
-                return ClosedDay(done, save_slip(db, done))
-            except PrintError as exc:
-                return ClosedDay(done, None, str(exc))
-            except Exception as exc:  # the close is recorded: say the slip failed, log why
-                log.exception("Saving the remittance slip of %s failed", done.event_id)
-                return ClosedDay(done, None, str(exc) or type(exc).__name__)
+            return save_slip_of(db, done)
 
         task = Task(work)
         task.signals.succeeded.connect(self._closed)

@@ -18,13 +18,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import func, select
 
+from app.access import reveal_ids
 from app.collection import CollectionError, RecordedPayment, quote_household, record_payment
+from app.dayclose import cash_refusal
 from app.money import MoneyError, format_yuan, yuan_to_fen
 from app.policy import Policy, PolicyError, QuoteError
 from app.receipt_view import METHOD_LABELS
 from app.roster.search import HouseholdMatch
 from app.workspace import Workspace
+from db.models import LedgerEvent
 from ui.desktop.errors import report_bug
 from ui.desktop.models import MemberTableModel
 from ui.desktop.tables import setup_table
@@ -66,6 +70,7 @@ class CollectDesk(QWidget):
 
     paid = Signal(object)  # RecordedPayment
     payment_failed = Signal(str)  # the message the agent was shown; nothing was written
+    revealed = Signal(str)  # a full ID number shown on demand (F6), recorded first
 
     def __init__(
         self,
@@ -83,6 +88,10 @@ class CollectDesk(QWidget):
         self._busy = False
         self._focus_before: QWidget | None = None
         self._policy: Policy | None = None
+        # Why the region refuses cash now ("" when it does not), and what it was worked out
+        # from: the policy, the day and the ledger's last event (cash held changes only with one).
+        self.cash_block = ""
+        self._cash_checked: tuple[str, object, int] | None = None
         self._build_table()
         self._build_payment()
         self._build_layout()
@@ -134,6 +143,11 @@ class CollectDesk(QWidget):
         self.total.setObjectName("total")
         self.total.setFont(_sized(self.total.font(), TOTAL_POINT_SIZE, bold=True))
         self.count = QLabel()
+        self.cash_note = QLabel()
+        self.cash_note.setObjectName("cash-blocked")
+        self.cash_note.setWordWrap(True)
+        self.cash_note.setStyleSheet(_RED + " font-weight: bold;")
+        self.cash_note.hide()
         self.confirm_button = QPushButton(self.tr("Collect and print (Ctrl+Enter)"))
         self.confirm_button.setFont(_sized(self.confirm_button.font(), CHANGE_POINT_SIZE))
         self.confirm_button.setMinimumHeight(self.confirm_button.sizeHint().height() * 3 // 2)
@@ -165,6 +179,7 @@ class CollectDesk(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
         layout.addLayout(ticks)
+        layout.addWidget(self.cash_note)
         layout.addLayout(form)
         layout.addLayout(totals)
         QWidget.setTabOrder(self.table, self.tick_all_button)
@@ -183,10 +198,31 @@ class CollectDesk(QWidget):
             shortcut.setObjectName(f"method-{number}")
         tick_all = QShortcut(QKeySequence("Ctrl+A"), self, context=inside)
         tick_all.activated.connect(self.tick_all)
+        reveal = QShortcut(QKeySequence(Qt.Key.Key_F6), self, context=inside)
+        reveal.activated.connect(self.reveal_current)
         # Both Enter keys, from anywhere in the window: the agent's hand is on the keypad.
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             confirm = QShortcut(QKeySequence(keys), self, context=Qt.ShortcutContext.WindowShortcut)
             confirm.activated.connect(self.confirm)
+
+    # --- the full ID number, on demand -------------------------------------------------
+
+    @Slot()
+    def reveal_current(self) -> str:
+        """F6 on a member: the whole ID number, to compare with a card or type into the tax
+        app. The only place the desk shows it; each reveal is a signed event (app/access.py)."""
+        member = self.model.member(self.table.currentIndex().row())
+        if member is None:
+            return ""
+        shown = reveal_ids(self.workspace.db, [member.person_id], "收费台")
+        number = shown.get(member.person_id, "")
+        self.note.setText(
+            self.tr("{name}'s ID number: {number} (this look is recorded)").format(
+                name=member.name, number=number
+            )
+        )
+        self.revealed.emit(number)
+        return number
 
     # --- the household ------------------------------------------------------------------
 
@@ -197,6 +233,7 @@ class CollectDesk(QWidget):
         self.reference.clear()
         self.tendered.clear()
         self.method.setCurrentIndex(0)
+        self.check_cash()
         if household is None:
             self.model.set_members(())
             self.title.setText(self.tr("&Members"))
@@ -231,6 +268,32 @@ class CollectDesk(QWidget):
         if self._policy is None or self._policy.key != self.workspace.region:
             self._policy = self.workspace.policy()
         return self._policy
+
+    def check_cash(self) -> str:
+        """Whether the region refuses new cash now (`[deposit] block_cash`, past the limits):
+        said on the desk before any money changes hands, with the cash field off. Returns the
+        message ("" when cash is taken). Cheap when nothing changed: one indexed lookup."""
+        try:
+            policy: Policy | None = self.policy()
+        except PolicyError:
+            policy = None
+        message = ""
+        if policy is not None and policy.block_cash:
+            today = self.workspace.today
+            with self.workspace.db.sessions() as session:
+                last = int(session.scalar(select(func.max(LedgerEvent.seq))) or 0)
+                key = (policy.key, today, last)
+                if key == self._cash_checked:
+                    return self.cash_block
+                message = cash_refusal(session, policy, today) or ""
+            self._cash_checked = key
+        else:
+            self._cash_checked = None
+        self.cash_block = message
+        self.cash_note.setText(message)
+        self.cash_note.setVisible(bool(message))
+        self._method_changed(self.method.currentIndex())
+        return message
 
     def refresh(self) -> None:
         """Quote the shown household again (after a void, a payment elsewhere)."""
@@ -291,8 +354,9 @@ class CollectDesk(QWidget):
         # A disabled field drops out of the Tab chain: only what this method needs is visited.
         self.reference.setEnabled(not cash)
         self.reference_label.setEnabled(not cash)
-        self.tendered.setEnabled(cash)
-        self.tendered_label.setEnabled(cash)
+        # Past the limits with block_cash, there is no cash to take: the note says why.
+        self.tendered.setEnabled(cash and not self.cash_block)
+        self.tendered_label.setEnabled(cash and not self.cash_block)
         self._update_totals()
 
     # --- totals -------------------------------------------------------------------------
@@ -394,6 +458,7 @@ class CollectDesk(QWidget):
     def _not_recorded(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, USER_ERRORS):
+            self.check_cash()  # the refusal may be the cash limit, reached since it opened
             self._refuse(str(exc))
         else:
             report_bug(type(exc), exc, exc.__traceback__, self.log_path, self.window())

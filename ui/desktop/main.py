@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -19,6 +19,8 @@ _IMPORTED = time.perf_counter()
 # clock (CLOCK_MONOTONIC, QueryPerformanceCounter) is system-wide on Linux, Windows and macOS.
 ENV_STARTED = "VCOLLECT_STARTED"
 READY_TIMEOUT_MS = 30_000
+READY, NOT_READY = 0, 1  # exit codes of --quit-after-ready
+QUIT_BASE = 100  # the sign-in dialog's result for them: beyond Accepted and Rejected
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,7 +48,9 @@ def started_at() -> float:
         return _IMPORTED
 
 
-def _report_ready(window: QWidget, started: float) -> None:
+def _report_ready(
+    window: QWidget, started: float, finish: Callable[[int], None] | None = None
+) -> None:
     """Print `ready_ms=` once the window has painted and the event loop is idle, then quit.
 
     Exits with 1 instead if the window has not painted within READY_TIMEOUT_MS (no display)."""
@@ -55,14 +59,17 @@ def _report_ready(window: QWidget, started: float) -> None:
     give_up = QTimer(window)
     give_up.setSingleShot(True)
     give_up.setInterval(READY_TIMEOUT_MS)
-    give_up.timeout.connect(lambda: QCoreApplication.exit(1))
+    # The sign-in dialog runs its own loop: it is ended with done(), since exit() would leave
+    # the application quitting and every later event loop would return at once.
+    end = finish or QCoreApplication.exit
+    give_up.timeout.connect(lambda: end(NOT_READY))
 
     def ready() -> None:
         give_up.stop()
         if sys.stdout is not None:  # a Windows GUI process has no console
             print(f"ready_ms={(time.perf_counter() - started) * 1000:.1f}", flush=True)
         # exit(), not quit(): quit() would mark the whole application as closing.
-        QCoreApplication.exit(0)
+        end(READY)
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -82,8 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = started_at()
 
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+    from app.accounts import has_accounts
     from app.clock import BusinessDateError
     from app.logs import setup_logging
     from app.paths import default_db_path
@@ -92,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ui.desktop.bootstrap import install_translators, register_cjk_font
     from ui.desktop.errors import install_excepthook
     from ui.desktop.main_window import MainWindow
+    from ui.desktop.recovery import open_checked
+    from ui.desktop.signin import SignInDialog
 
     log_path = setup_logging()
     existing = QApplication.instance()
@@ -101,16 +111,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     translators = install_translators(app)
     previous_hook = install_excepthook(log_path)
     try:
+        path = default_db_path(args.db)
         try:
-            workspace = open_workspace(default_db_path(args.db), today=args.today)
+            first_run = not has_accounts(path)
+            if first_run:  # check (and migrate) the plain file before asking for anything
+                open_workspace(path, today=args.today).close()
         except (DatabaseError, BusinessDateError) as exc:
             title = QCoreApplication.translate("main", "Cannot open the database")
             QMessageBox.critical(None, title, str(exc))
             return 1
+        gate = SignInDialog(path, first_run=first_run)
+        if args.quit_after_ready:  # start-up ends when the agent can type their password
+            _report_ready(gate, started, lambda code: gate.done(QUIT_BASE + code))
+        gate.show()
+        answer = gate.exec()
+        signed = gate.signed
+        gate.hide()
+        gate.deleteLater()
+        if answer >= QUIT_BASE:
+            return int(answer) - QUIT_BASE
+        if answer != QDialog.DialogCode.Accepted or signed is None:
+            return 0
         try:
-            window = MainWindow(workspace, log_path)
-            if args.quit_after_ready:
-                _report_ready(window, started)
+            opened = open_checked(path, args.today, signed)
+        except (DatabaseError, BusinessDateError) as exc:
+            title = QCoreApplication.translate("main", "Cannot open the database")
+            QMessageBox.critical(None, title, str(exc))
+            return 1
+        if opened is None:
+            return 1
+        workspace = opened
+        try:
+            window = MainWindow(workspace, log_path, signed=signed)
             window.show_for_screen()
             code = app.exec()
             window.close()

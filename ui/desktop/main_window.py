@@ -3,6 +3,7 @@ and identity corrections for whoever the roster cannot match."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import date
@@ -11,12 +12,14 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -24,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.accounts import SignedIn, idle_minutes
+from app.backup import BackupError, create_backup
 from app.collection import RecordedPayment
 from app.corrections import CorrectionForm, FollowUp, QueuedRequest, follow_ups
 from app.dayclose import CashHeld
@@ -46,16 +51,23 @@ from ui.desktop.corrections_page import CorrectionsPage
 from ui.desktop.dayclose import ClosedDay, DayCloseDialog
 from ui.desktop.desk import CollectDesk
 from ui.desktop.enrollment import EnrollDialog
+from ui.desktop.errors import report_bug
+from ui.desktop.idle_lock import IdleWatch
 from ui.desktop.importing import RosterImport
 from ui.desktop.models import HouseholdTableModel
 from ui.desktop.printer import ReceiptPrinter, where_text
 from ui.desktop.printer_settings import PrinterSettingsDialog
+from ui.desktop.progress_page import ProgressDialog
 from ui.desktop.receipts import ReceiptsDialog
+from ui.desktop.remittances_page import RemittancesPage
 from ui.desktop.search_box import SearchBox
+from ui.desktop.signin import SignInDialog
 from ui.desktop.sync_status import SyncProblemsDialog, SyncStatusArea
 from ui.desktop.syncing import SyncController, SyncOutcome
 from ui.desktop.tables import setup_table
-from ui.desktop.tasks import TaskRunner
+from ui.desktop.tasks import Task, TaskControl, TaskRunner
+
+log = logging.getLogger(__name__)
 
 # Long enough that a burst of typed digits makes one query, short enough to feel instant.
 SEARCH_DELAY_MS = 150
@@ -83,12 +95,22 @@ class MainWindow(QMainWindow):
     correction_queued = Signal(object)  # QueuedRequest
     day_closed = Signal(object)  # ClosedDay
     business_date_changed = Signal(object)  # date
+    backed_up = Signal(object)  # Path of the new backup
 
     def __init__(
-        self, workspace: Workspace, log_path: Path | None = None, parent: QWidget | None = None
+        self,
+        workspace: Workspace,
+        log_path: Path | None = None,
+        parent: QWidget | None = None,
+        *,
+        signed: SignedIn | None = None,
+        idle_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.signed = signed  # None: an unencrypted training database, no sign-in
+        if signed is not None:
+            workspace.sign_in_as(signed)  # their name on receipts, voids and closes
         self.log_path = log_path
         self.runner = TaskRunner(self)
         self.printer = ReceiptPrinter(workspace, self.runner, self)
@@ -104,6 +126,9 @@ class MainWindow(QMainWindow):
         self.correction_form: CorrectionFormDialog | None = None
         self.corrections_page: CorrectionsPage | None = None
         self.dayclose_dialog: DayCloseDialog | None = None
+        self.remittances_page: RemittancesPage | None = None
+        self.progress_dialog: ProgressDialog | None = None
+        self.backup_error = ""
         self._sync_asked = False
         self.last_receipt: str | None = None
         self._last_query: str | None = None
@@ -125,6 +150,12 @@ class MainWindow(QMainWindow):
         self.day_timer.start()
         self.refresh_cash_banner()
         self.sync.start()
+        self.unlock_dialog: SignInDialog | None = None
+        self._hidden_while_locked: list[QWidget] = []
+        self.idle: IdleWatch | None = None
+        if signed is not None:
+            self.idle = IdleWatch(idle_minutes(workspace.db), idle_clock, self)
+            self.idle.idle.connect(self.lock)
 
     # --- construction -------------------------------------------------------------------
 
@@ -228,6 +259,11 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(self.import_roster)
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
+        self.lock_action = QAction(self.tr("&Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setEnabled(self.signed is not None)
+        self.lock_action.triggered.connect(self.lock)
+        file_menu.addAction(self.lock_action)
         self.quit_action = QAction(self.tr("E&xit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
@@ -248,6 +284,10 @@ class MainWindow(QMainWindow):
         self.dayclose_action.setShortcut(QKeySequence("Ctrl+D"))
         self.dayclose_action.triggered.connect(self.show_day_close)
         receipts_menu.addAction(self.dayclose_action)
+        self.remittances_action = QAction(self.tr("&Remittances…"), self)
+        self.remittances_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.remittances_action.triggered.connect(self.show_remittances)
+        receipts_menu.addAction(self.remittances_action)
         receipts_menu.addSeparator()
         self.printer_action = QAction(self.tr("&Printer…"), self)
         self.printer_action.triggered.connect(self.printer_settings)
@@ -261,6 +301,12 @@ class MainWindow(QMainWindow):
         self.problems_action = QAction(self.tr("Sync &problems…"), self)
         self.problems_action.triggered.connect(self.show_sync_problems)
         sync_menu.addAction(self.problems_action)
+
+        self.reports_menu = reports_menu = self.menuBar().addMenu(self.tr("Re&ports"))
+        self.progress_action = QAction(self.tr("&Progress and dunning list…"), self)
+        self.progress_action.setShortcut(QKeySequence("Ctrl+G"))
+        self.progress_action.triggered.connect(self.show_progress)
+        reports_menu.addAction(self.progress_action)
 
         self.corrections_menu = corrections_menu = self.menuBar().addMenu(self.tr("&Corrections"))
         self.new_correction_action = QAction(self.tr("&New correction request…"), self)
@@ -289,6 +335,10 @@ class MainWindow(QMainWindow):
         self.sync_status.sync_requested.connect(self.sync_now)
         self.sync_status.problems_requested.connect(self.show_sync_problems)
         self.statusBar().addPermanentWidget(self.sync_status)
+        self.agent_label = QLabel()
+        self.agent_label.setObjectName("signed-in-agent")
+        self.statusBar().addPermanentWidget(self.agent_label)
+        self._show_agent()
         self.statusBar().addPermanentWidget(self.date_label)
 
     def date_text(self) -> str:
@@ -538,6 +588,7 @@ class MainWindow(QMainWindow):
         )
         self.refresh_cash_banner()
         self.sync.request()  # the remittance is a ledger event the county needs
+        self.back_up()
         self.day_closed.emit(closed)
 
     def _policy_or_none(self) -> Policy | None:
@@ -547,8 +598,44 @@ class MainWindow(QMainWindow):
             return None  # the default limits; the desk says why it cannot quote
 
     def refresh_cash_banner(self) -> CashHeld:
-        """限期限额: the banner from the cash held now against the policy's limits."""
+        """限期限额: the banner from the cash held now against the policy's limits, and the
+        desk's note when the region stops cash past them."""
+        self.desk.check_cash()
         return self.cash_banner.refresh(self._policy_or_none(), self.workspace.today)
+
+    @Slot()
+    def show_remittances(self) -> RemittancesPage:
+        """收据 → 上解记录 (Ctrl+Shift+D): past closes, the county's confirmations, reprints."""
+        if self.remittances_page is not None:
+            self.remittances_page.raise_()
+            return self.remittances_page
+        page = RemittancesPage(self.workspace, self.runner, self.log_path, self)
+        page.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        page.finished.connect(self._remittances_closed)
+        self.remittances_page = page
+        page.open()
+        return page
+
+    @Slot()
+    def _remittances_closed(self) -> None:
+        self.remittances_page = None
+
+    @Slot()
+    def show_progress(self) -> ProgressDialog:
+        """报表 → 进度 (Ctrl+G): each village against its task, the charts, the 催缴清单."""
+        if self.progress_dialog is not None:
+            self.progress_dialog.raise_()
+            return self.progress_dialog
+        dialog = ProgressDialog(self.workspace, self.runner, self, log_path=self.log_path)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._progress_closed)
+        self.progress_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _progress_closed(self) -> None:
+        self.progress_dialog = None
 
     def _business_date_now(self) -> date:
         # A fixed date (demo, training) stays put; the system's moves on at midnight.
@@ -710,6 +797,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _synced(self, outcome: SyncOutcome) -> None:
+        if self.remittances_page is not None:  # confirmations come in the pull
+            self.remittances_page.reload()
         # Only a sync the agent asked for is reported here: a background one must not push a
         # payment's change amount out of the status bar. The status area shows every one.
         if not self._sync_asked:
@@ -797,13 +886,140 @@ class MainWindow(QMainWindow):
             self.refresh()
         self.import_finished.emit(report)
 
+    # --- sign-in and the idle lock -------------------------------------------------------
+
+    def _show_agent(self) -> None:
+        signed = self.signed
+        if signed is None:
+            self.agent_label.hide()
+            return
+        self.agent_label.setText(
+            self.tr("{role}: {name}").format(role=signed.account.role_label, name=signed.name)
+        )
+        self.agent_label.show()
+
+    @Slot()
+    def lock(self) -> SignInDialog | None:
+        """Hide everything with personal data and ask for a password; the desk's state (the
+        open household, ticked members, open dialogs) comes back when the same agent unlocks."""
+        if self.signed is None or self.workspace.db.path is None:
+            return None
+        if self.unlock_dialog is not None:
+            return self.unlock_dialog
+        self._hidden_while_locked = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w is not self and isinstance(w, QDialog) and w.isVisible()
+        ]
+        for widget in self._hidden_while_locked:
+            widget.hide()
+        self._central().hide()
+        self.menuBar().setEnabled(False)
+        if self.idle is not None:
+            self.idle.paused = True
+        dialog = SignInDialog(self.workspace.db.path, locked_for=self.signed.name, parent=self)
+        dialog.accepted.connect(self._unlocked)
+        self.unlock_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _central(self) -> QWidget:
+        central = self.centralWidget()
+        assert central is not None
+        return central
+
+    @property
+    def locked(self) -> bool:
+        return self.unlock_dialog is not None
+
+    @Slot()
+    def _unlocked(self) -> None:
+        dialog = self.unlock_dialog
+        assert dialog is not None and dialog.signed is not None and self.signed is not None
+        self.unlock_dialog = None
+        dialog.deleteLater()
+        same = dialog.signed.name == self.signed.name
+        self.signed = dialog.signed
+        self._central().show()
+        self.menuBar().setEnabled(True)
+        if same:
+            for widget in self._hidden_while_locked:
+                widget.show()
+        else:
+            # Another agent's receipts carry their own name; the last agent's half-done
+            # household and open dialogs are not theirs to finish.
+            for widget in self._hidden_while_locked:
+                widget.close()
+            self.workspace.sign_in_as(self.signed)
+            self.ready_for_next()
+            self.statusBar().showMessage(
+                self.tr("Signed in as {name}").format(name=self.signed.name), STATUS_MESSAGE_MS
+            )
+        self._hidden_while_locked = []
+        self._show_agent()
+        if self.idle is not None:
+            self.idle.resume()
+
+    # --- backups ----------------------------------------------------------------------------
+
+    def back_up(self) -> None:
+        """After a day close: an encrypted backup on the worker (a USB stick may be slow)."""
+        if self.signed is None:  # a training database without accounts is not backed up
+            return
+        workspace = self.workspace
+
+        def work(_control: TaskControl) -> Path:
+            return create_backup(workspace)
+
+        task = Task(work)
+        task.signals.succeeded.connect(self._backed_up)
+        task.signals.failed.connect(self._backup_failed)
+        self.runner.start(task)
+
+    @Slot(object)
+    def _backed_up(self, path: Path) -> None:
+        self.backed_up.emit(path)
+        self.statusBar().showMessage(
+            self.tr("Backed up: {path}").format(path=path), STATUS_MESSAGE_MS
+        )
+
+    @Slot(object)
+    def _backup_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, BackupError):
+            report_bug(type(exc), exc, exc.__traceback__, self.log_path, self)
+            return
+        self.backup_error = str(exc)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, self.tr("Backup failed"), str(exc),
+            QMessageBox.StandardButton.Ok, self,
+        )  # fmt: skip
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _back_up_on_exit(self) -> None:
+        if self.signed is None:
+            return
+        try:
+            path = create_backup(self.workspace)
+        except BackupError as exc:
+            log.warning("backup on exit failed: %s", exc)
+            QMessageBox.warning(self, self.tr("Backup failed"), str(exc))
+            return
+        self.backed_up.emit(path)
+
     # --- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # An import stops at its next chunk, a sync after its current request; waiting keeps
         # the database closed cleanly.
+        if self.locked:  # quitting needs the password too: the close waits for the unlock
+            event.ignore()
+            return
+        if self.idle is not None:
+            self.idle.stop()
         self.sync.shutdown()
         self.runner.shutdown()
+        self._back_up_on_exit()  # after the workers stopped: the copy is of settled data
         super().closeEvent(event)
 
 

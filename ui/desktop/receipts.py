@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.collection import CollectionError, void_receipt
+from app.collection import CollectionError, needs_approval, void_receipt
 from app.day_receipts import DayReceipt, day_receipts
 from app.money import format_yuan
 from app.receipt_view import METHOD_LABELS
@@ -28,7 +28,8 @@ from app.workspace import Workspace
 from ui.desktop.errors import report_bug
 from ui.desktop.models import GREY, RowTableModel
 from ui.desktop.printer import ReceiptPrinter
-from ui.desktop.tables import setup_table
+from ui.desktop.signin import SignInDialog
+from ui.desktop.tables import select_row, setup_table
 from ui.desktop.tasks import Task, TaskControl, TaskRunner
 
 MAX_REASON = 200  # the void table's column
@@ -177,6 +178,7 @@ class ReceiptsDialog(QDialog):
         self.printer = printer
         self.log_path = log_path
         self.void_dialog: VoidDialog | None = None
+        self.approval_dialog: SignInDialog | None = None
         self.message_box: QMessageBox | None = None
         self.setWindowTitle(self.tr("Receipts of {date}").format(date=workspace.today.isoformat()))
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -225,11 +227,7 @@ class ReceiptsDialog(QDialog):
         self._update_buttons()
 
     def select(self, row: int) -> None:
-        self.table.selectionModel().setCurrentIndex(
-            self.model.index(row, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        select_row(self.table, row)
 
     def current(self) -> DayReceipt | None:
         return self.model.receipt(self.table.currentIndex().row())
@@ -267,10 +265,36 @@ class ReceiptsDialog(QDialog):
         dialog = self.void_dialog
         if dialog is None:
             return
-        db, receipt_no, reason = self.workspace.db, dialog.receipt_no, dialog.reason_text()
+        receipt_no, reason = dialog.receipt_no, dialog.reason_text()
+        limit = needs_approval(self.workspace.db, receipt_no)
+        signed = self.workspace.signed
+        if limit is None or signed is None or signed.is_supervisor:
+            self._void(receipt_no, reason, signed.name if limit and signed else "")
+            return
+        assert self.workspace.db.path is not None
+        ask = SignInDialog(
+            self.workspace.db.path,
+            approval=self.tr(
+                "Receipt {receipt} is over {limit}: voiding it needs a supervisor's account "
+                "and password."
+            ).format(receipt=receipt_no, limit=format_yuan(limit)),
+            parent=self,
+        )
+        ask.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        ask.accepted.connect(lambda: self._approved(ask, receipt_no, reason))
+        self.approval_dialog = ask
+        ask.open()
+
+    def _approved(self, ask: SignInDialog, receipt_no: str, reason: str) -> None:
+        self.approval_dialog = None
+        if ask.approved is not None:
+            self._void(receipt_no, reason, ask.approved.name)
+
+    def _void(self, receipt_no: str, reason: str, approved_by: str) -> None:
+        db = self.workspace.db
 
         def work(_control: TaskControl) -> str:
-            void_receipt(db, receipt_no, reason)
+            void_receipt(db, receipt_no, reason, approved_by=approved_by)
             return receipt_no
 
         task = Task(work)

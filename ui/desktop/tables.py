@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 ROW_HEIGHT = 1.7  # times the font's line height: easier to read and keep one's place
@@ -28,3 +28,12 @@ def setup_table(view: QTableView, model: QAbstractItemModel) -> QTableView:
     header.setStretchLastSection(True)
     header.setHighlightSections(False)
     return view
+
+
+def select_row(view: QTableView, row: int) -> None:
+    """Make `row` the current, whole-row selection (as the arrow keys would)."""
+    model = view.model()
+    view.selectionModel().setCurrentIndex(
+        model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )

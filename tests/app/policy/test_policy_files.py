@@ -92,6 +92,9 @@ def test_a_new_region_is_a_file(county_dir: Path) -> None:
     assert late.benefit_start == date(2026, 4, 2)
     assert policy.work_fee_fen == 200
     assert (policy.deposit_days, policy.deposit_cash_fen) == (10, 200000)
+    assert not policy.block_cash  # the desk warns; refusing cash is a county's choice
+    write(county_dir, NEW_REGION.replace("max_cash = 2000", "max_cash = 2000\nblock_cash = true"))
+    assert load_policy("xinxian-2026").block_cash
 
 
 def test_extends_inherits_and_overrides(county_dir: Path) -> None:
@@ -125,6 +128,9 @@ BROKEN = [
     ('key = "xinxian-2026"', "应与文件名“xinxian-2026”一致", 'key = "oldtown-2026"'),
     ("benefit = [2026-01-01, 2026-12-31]", "待遇期应属于 benefit_year 2026",
      "benefit = [2027-01-01, 2027-12-31]"),
+    ("max_cash = 2000", "deposit.block_cash：应为 true（超过限期限额后停收现金）或 false（只提醒）",
+     'max_cash = 2000\nblock_cash = "yes"'),
+    ("max_cash = 2000", "未知的设置项 block_cahs", "max_cash = 2000\nblock_cahs = true"),
 ]  # fmt: skip
 
 

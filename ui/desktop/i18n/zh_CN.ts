@@ -47,6 +47,10 @@
         <translation>确认收款并打印 (Ctrl+Enter)</translation>
     </message>
     <message>
+        <source>{name}&apos;s ID number: {number} (this look is recorded)</source>
+        <translation>{name} 的证件号码：{number}（本次查看已记录）</translation>
+    </message>
+    <message>
         <source>&amp;Members</source>
         <translation>成员(&amp;M)</translation>
     </message>
@@ -243,6 +247,33 @@
     <message>
         <source>Refunds to make (collected before a correction the county rejected): </source>
         <translation>须退费（先行收费后更正被县医保局驳回）：</translation>
+    </message>
+</context>
+<context>
+    <name>DailyChart</name>
+    <message>
+        <source>Task {target}</source>
+        <translation>任务数 {target}</translation>
+    </message>
+    <message>
+        <source>No payments yet</source>
+        <translation>尚无缴款</translation>
+    </message>
+    <message>
+        <source>{count} people</source>
+        <translation>{count} 人</translation>
+    </message>
+    <message>
+        <source>Collected to date</source>
+        <translation>累计缴款人数</translation>
+    </message>
+    <message>
+        <source>Task (total)</source>
+        <translation>任务数（合计）</translation>
+    </message>
+    <message>
+        <source>No task set</source>
+        <translation>任务数未下达</translation>
     </message>
 </context>
 <context>
@@ -607,6 +638,10 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>导入花名册(&amp;I)…</translation>
     </message>
     <message>
+        <source>&amp;Lock</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
         <source>E&amp;xit</source>
         <translation>退出(&amp;X)</translation>
     </message>
@@ -627,6 +662,10 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>日结(&amp;C)…</translation>
     </message>
     <message>
+        <source>&amp;Remittances…</source>
+        <translation>上解记录(&amp;R)…</translation>
+    </message>
+    <message>
         <source>&amp;Printer…</source>
         <translation>打印机(&amp;P)…</translation>
     </message>
@@ -641,6 +680,14 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Sync &amp;problems…</source>
         <translation>同步问题(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;ports</source>
+        <translation>报表(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Progress and dunning list…</source>
+        <translation>进度与催缴清单(&amp;P)…</translation>
     </message>
     <message>
         <source>&amp;Corrections</source>
@@ -737,6 +784,22 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Roster import: {summary}</source>
         <translation>花名册导入：{summary}</translation>
+    </message>
+    <message>
+        <source>{role}: {name}</source>
+        <translation>{role}：{name}</translation>
+    </message>
+    <message>
+        <source>Signed in as {name}</source>
+        <translation>已切换为 {name}</translation>
+    </message>
+    <message>
+        <source>Backed up: {path}</source>
+        <translation>已备份：{path}</translation>
+    </message>
+    <message>
+        <source>Backup failed</source>
+        <translation>备份失败</translation>
     </message>
 </context>
 <context>
@@ -973,6 +1036,188 @@ The first sync is fetching the villages&apos; roster now.</source>
     </message>
 </context>
 <context>
+    <name>ProgressDialog</name>
+    <message>
+        <source>Progress {year}</source>
+        <translation>{year}年度进度</translation>
+    </message>
+    <message>
+        <source>&amp;Villages</source>
+        <translation>各村进度(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Collected day by day against the task</source>
+        <translation>每日累计缴款与任务数</translation>
+    </message>
+    <message>
+        <source>Villages: completion against the task</source>
+        <translation>各村完成率</translation>
+    </message>
+    <message>
+        <source>&amp;Special groups not yet enrolled (target 100%)</source>
+        <translation>特殊人群未参保名单（目标100%）(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation>刷新（F5）</translation>
+    </message>
+    <message>
+        <source>Export &amp;Excel… (Ctrl+E)</source>
+        <translation>导出 Excel(&amp;E)…（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>Export &amp;PDF…</source>
+        <translation>导出 PDF(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>{title} · as of {date}</source>
+        <translation>{title} · 截至 {date}</translation>
+    </message>
+    <message>
+        <source>Benefit year {year} · no region policy set: no targets, no work fee · as of {date}</source>
+        <translation>{year}年度 · 未设定地区政策，无目标和工作经费 · 截至 {date}</translation>
+    </message>
+    <message>
+        <source>Enrolled {enrolled} of {population} (participation {rate})</source>
+        <translation>实际人数 {population}，已参保 {enrolled}（参保率 {rate}）</translation>
+    </message>
+    <message>
+        <source>paid here {people} people, {amount}</source>
+        <translation>本机缴款 {people} 人 {amount}</translation>
+    </message>
+    <message>
+        <source>task {target}, completion {rate}</source>
+        <translation>任务数 {target}，完成率 {rate}</translation>
+    </message>
+    <message>
+        <source>work fee {amount} ({each} × {people} people)</source>
+        <translation>工作经费 {amount}（每人 {each} × {people} 人）</translation>
+    </message>
+    <message>
+        <source>special groups not yet enrolled: {people} in {households} households</source>
+        <translation>特殊人群未参保 {people} 人（{households} 户）</translation>
+    </message>
+    <message>
+        <source>every special-group member is enrolled</source>
+        <translation>特殊人群已全部参保</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>Print &amp;dunning list: all villages… (Ctrl+P)</source>
+        <translation>打印催缴清单：全部村(&amp;D)…（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Print &amp;dunning list: {village}… (Ctrl+P)</source>
+        <translation>打印催缴清单：{village}(&amp;D)…（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Export progress (Excel)</source>
+        <translation>导出进度（Excel）</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export progress (PDF)</source>
+        <translation>导出进度（PDF）</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Save the dunning list</source>
+        <translation>保存催缴清单</translation>
+    </message>
+    <message>
+        <source>Writing the file…</source>
+        <translation>正在写入文件…</translation>
+    </message>
+    <message>
+        <source>Dunning list saved: {path} (opened for printing)</source>
+        <translation>催缴清单已保存：{path}（已打开，可打印）</translation>
+    </message>
+    <message>
+        <source>Exported: {path}</source>
+        <translation>已导出：{path}</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressTableModel</name>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村名</translation>
+    </message>
+    <message>
+        <source>Population</source>
+        <translation>实际人数</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务数</translation>
+    </message>
+    <message>
+        <source>Paid (people)</source>
+        <translation>缴款人数</translation>
+    </message>
+    <message>
+        <source>Amount paid</source>
+        <translation>缴款金额</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>完成率</translation>
+    </message>
+    <message>
+        <source>Participation</source>
+        <translation>参保率</translation>
+    </message>
+    <message>
+        <source>Special groups enrolled</source>
+        <translation>特殊人群参保率</translation>
+    </message>
+    <message>
+        <source>Work fee</source>
+        <translation>工作经费</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>From the county&apos;s task table</source>
+        <translation>县里下达的任务表中的实际人数</translation>
+    </message>
+    <message>
+        <source>No task table: people on the roster due to enrol this year</source>
+        <translation>未下达任务表：名册中本年度应参保的人数</translation>
+    </message>
+    <message>
+        <source>No task set</source>
+        <translation>任务数未下达</translation>
+    </message>
+    <message>
+        <source>{enrolled} of {members} enrolled</source>
+        <translation>{members} 人中已参保 {enrolled} 人</translation>
+    </message>
+</context>
+<context>
     <name>QueueTableModel</name>
     <message>
         <source>State</source>
@@ -1097,8 +1342,106 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>共 {count} 张收据，作废 {voided} 张 · 实收 {total}</translation>
     </message>
     <message>
+        <source>Receipt {receipt} is over {limit}: voiding it needs a supervisor&apos;s account and password.</source>
+        <translation>收据 {receipt} 金额超过 {limit}，作废须管理员输入账户和密码批准。</translation>
+    </message>
+    <message>
         <source>Receipt not voided</source>
         <translation>收据未作废</translation>
+    </message>
+</context>
+<context>
+    <name>RemittanceTableModel</name>
+    <message>
+        <source>Business day</source>
+        <translation>业务日期</translation>
+    </message>
+    <message>
+        <source>Receipts</source>
+        <translation>收据数</translation>
+    </message>
+    <message>
+        <source>Total due</source>
+        <translation>应收合计</translation>
+    </message>
+    <message>
+        <source>Cash expected</source>
+        <translation>现金应有</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>实点</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差额</translation>
+    </message>
+    <message>
+        <source>Deposit reference</source>
+        <translation>存款参考号</translation>
+    </message>
+    <message>
+        <source>County confirmation</source>
+        <translation>县医保局确认</translation>
+    </message>
+</context>
+<context>
+    <name>RemittancesPage</name>
+    <message>
+        <source>Day closes and remittances</source>
+        <translation>上解记录</translation>
+    </message>
+    <message>
+        <source>&amp;Reprint remittance slip</source>
+        <translation>重打上解单(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Save the highlighted close&apos;s slip again (Enter)</source>
+        <translation>重新生成所选日结的上解单（回车）</translation>
+    </message>
+    <message>
+        <source>&amp;Open slip</source>
+        <translation>打开上解单(&amp;O)</translation>
+    </message>
+    <message>
+        <source>{count} day closes · {pending} awaiting the county&apos;s confirmation</source>
+        <translation>共 {count} 次日结 · {pending} 次待县医保局确认</translation>
+    </message>
+    <message>
+        <source>No day has been closed on this computer yet.</source>
+        <translation>本机尚无日结记录。</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Receipt numbers: {ranges}</source>
+        <translation>收据号段：{ranges}</translation>
+    </message>
+    <message>
+        <source>Voided: {voided}</source>
+        <translation>作废收据：{voided}</translation>
+    </message>
+    <message>
+        <source>Reason for the difference: {reason}</source>
+        <translation>差额原因：{reason}</translation>
+    </message>
+    <message>
+        <source>Deposited at: {time}</source>
+        <translation>存款时间：{time}</translation>
+    </message>
+    <message>
+        <source>Confirmed by: {who}</source>
+        <translation>确认人：{who}</translation>
+    </message>
+    <message>
+        <source>Remittance slip of {date} saved: {path}</source>
+        <translation>{date} 的上解单已保存：{path}</translation>
+    </message>
+    <message>
+        <source>The remittance slip of {date} was not saved: {reason}</source>
+        <translation>{date} 的上解单未能保存：{reason}</translation>
     </message>
 </context>
 <context>
@@ -1126,6 +1469,100 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Cannot import the roster</source>
         <translation>无法导入花名册</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>&amp;Account</source>
+        <translation>账户(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Password or PIN</source>
+        <translation>密码或 PIN(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Again</source>
+        <translation>再输一次(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Create and encrypt</source>
+        <translation>创建并加密</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Supervisor approval</source>
+        <translation>管理员批准</translation>
+    </message>
+    <message>
+        <source>First run: create the supervisor account</source>
+        <translation>首次使用：创建管理员账户</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>This device has no account yet. The first account is a supervisor, who adds the agents. Its password protects the data on this laptop: it will be encrypted now. A PIN needs at least 6 digits, a password at least 8 characters.</source>
+        <translation>本机还没有账户。第一个账户是管理员，由管理员添加代收员。它的密码保护本机上的数据：数据将随即加密。数字 PIN 至少 6 位，密码至少 8 位。</translation>
+    </message>
+    <message>
+        <source>The desk was locked ({name}). Type the password to go on where you left off; another agent may sign in instead.</source>
+        <translation>收费台已锁定（{name}）。输入密码即可从原处继续；也可由其他代收员登录。</translation>
+    </message>
+    <message>
+        <source>Sign in to collect.</source>
+        <translation>请登录后收费。</translation>
+    </message>
+    <message>
+        <source>Type the account name.</source>
+        <translation>请填写账户名。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>SpecialUnpaidModel</name>
+    <message>
+        <source>Village</source>
+        <translation>村(社区)</translation>
+    </message>
+    <message>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Relation to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
     </message>
 </context>
 <context>
@@ -1218,6 +1655,21 @@ The first sync is fetching the villages&apos; roster now.</source>
     </message>
 </context>
 <context>
+    <name>VillageBars</name>
+    <message>
+        <source>No villages</source>
+        <translation>没有村</translation>
+    </message>
+    <message>
+        <source>Completion (enrolled ÷ task)</source>
+        <translation>完成率（已参保 ÷ 任务数）</translation>
+    </message>
+    <message>
+        <source>Participation (villages without a task)</source>
+        <translation>参保率（未下达任务数的村）</translation>
+    </message>
+</context>
+<context>
     <name>VoidDialog</name>
     <message>
         <source>Void receipt {receipt}</source>
@@ -1266,6 +1718,29 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
+    </message>
+</context>
+<context>
+    <name>recovery</name>
+    <message>
+        <source>The database is damaged</source>
+        <translation>数据库已损坏</translation>
+    </message>
+    <message>
+        <source>Restore this backup</source>
+        <translation>用此备份恢复</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>The backup was not restored</source>
+        <translation>备份未能恢复</translation>
+    </message>
+    <message>
+        <source>Backup restored</source>
+        <translation>备份已恢复</translation>
     </message>
 </context>
 </TS>

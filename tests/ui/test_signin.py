@@ -1,0 +1,194 @@
+"""Sign-in by keyboard: the first run encrypts, a wrong password says so, the idle lock keeps
+the desk for the same agent and clears it for another."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from desk_driver import DeskDriver, commit_text, household_where
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app import accounts
+from app.collection import AGENT_KEY
+from app.settings import get_setting
+from app.workspace import open_workspace
+from db.cipher import is_encrypted
+from ui.desktop.main_window import MainWindow
+from ui.desktop.signin import SignInDialog
+
+NOW = datetime(2024, 10, 15, 9, 0)
+
+
+def type_into(qtbot: QtBot, text: str) -> None:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    else:  # Chinese comes from the input method, not as key presses
+        commit_text(widget, text)
+
+
+def key(qtbot: QtBot, which: Qt.Key) -> None:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    qtbot.keyClick(widget, which)
+
+
+def shown(qtbot: QtBot, dialog: SignInDialog) -> SignInDialog:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+def test_first_run_by_keyboard_creates_the_supervisor_and_encrypts(
+    qtbot: QtBot, demo_db_path: Path, chinese_ui: None, cheap_kdf: None
+) -> None:
+    dialog = shown(qtbot, SignInDialog(demo_db_path, first_run=True, clock=lambda: NOW))
+    assert dialog.windowTitle() == "首次使用：创建管理员账户"
+    type_into(qtbot, "张主任")
+    key(qtbot, Qt.Key.Key_Tab)
+    type_into(qtbot, "lengshi-2024")
+    key(qtbot, Qt.Key.Key_Tab)
+    type_into(qtbot, "lengshi-2025")  # a typo in the second copy
+    key(qtbot, Qt.Key.Key_Return)
+    assert dialog.message.text() == "两次输入的密码不一致。"
+    assert not is_encrypted(demo_db_path)
+    type_into(qtbot, "lengshi-2024")
+    with qtbot.waitSignal(dialog.accepted):
+        key(qtbot, Qt.Key.Key_Return)
+    assert dialog.signed is not None and dialog.signed.is_supervisor
+    assert is_encrypted(demo_db_path)
+    assert dialog.secret.text() == "" and dialog.again.text() == ""
+
+
+def test_a_weak_pin_is_refused_in_the_dialog(
+    qtbot: QtBot, demo_db_path: Path, chinese_ui: None, cheap_kdf: None
+) -> None:
+    dialog = shown(qtbot, SignInDialog(demo_db_path, first_run=True, clock=lambda: NOW))
+    type_into(qtbot, "李四")
+    for text in ("123456", "123456"):
+        key(qtbot, Qt.Key.Key_Tab)
+        type_into(qtbot, text)
+    key(qtbot, Qt.Key.Key_Return)
+    assert "过于简单" in dialog.message.text()
+    assert dialog.signed is None and not is_encrypted(demo_db_path)
+
+
+@pytest.fixture
+def accounts_made(demo_db_path: Path, cheap_kdf: None) -> accounts.SignedIn:
+    boss = accounts.create_first_account(demo_db_path, "张主任", "lengshi-2024", NOW)
+    accounts.add_account(demo_db_path, boss, "李四", "agent", "258036", NOW)
+    return accounts.sign_in(demo_db_path, "李四", "258036", NOW)
+
+
+def test_sign_in_says_what_is_wrong_and_counts_down(
+    qtbot: QtBot, demo_db_path: Path, chinese_ui: None, accounts_made: accounts.SignedIn
+) -> None:
+    dialog = shown(qtbot, SignInDialog(demo_db_path, clock=lambda: NOW))
+    assert dialog.name.currentText() == "张主任"  # the first account; the agent picks theirs
+    dialog.name.setFocus()
+    dialog.name.lineEdit().selectAll()
+    type_into(qtbot, "李四")
+    key(qtbot, Qt.Key.Key_Tab)
+    type_into(qtbot, "111222")
+    key(qtbot, Qt.Key.Key_Return)
+    assert dialog.message.text() == "账户名或密码不对（再错 4 次将锁定）"
+    assert dialog.isVisible()
+    type_into(qtbot, "258036")
+    with qtbot.waitSignal(dialog.accepted):
+        key(qtbot, Qt.Key.Key_Return)
+    assert dialog.signed is not None and dialog.signed.name == "李四"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def locked_window(
+    qtbot: QtBot, demo_db_path: Path, chinese_ui: None, accounts_made: accounts.SignedIn
+) -> Iterator[tuple[MainWindow, FakeClock]]:
+    workspace = open_workspace(demo_db_path, key=accounts_made.data_key)
+    workspace.sign_in_as(accounts_made)
+    clock = FakeClock()
+    window = MainWindow(workspace, signed=accounts_made, idle_clock=clock)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    yield window, clock
+    if window.unlock_dialog is not None:  # tests may leave it locked; the close would wait
+        window.unlock_dialog = None
+    window.close()
+    workspace.close()
+
+
+def test_idle_time_locks_and_the_same_agent_finds_the_desk_as_left(
+    qtbot: QtBot, locked_window: tuple[MainWindow, FakeClock]
+) -> None:
+    window, clock = locked_window
+    agent = DeskDriver(qtbot, window)
+    assert window.agent_label.text() == "代收员：李四"
+    agent.open(household_where(window.workspace))
+    agent.tick(0)
+    assert window.idle is not None
+    clock.now += 9 * 60
+    window.idle.check()
+    assert not window.locked  # nine minutes: not yet
+    clock.now += 60
+    window.idle.check()
+    assert window.locked
+    dialog = window.unlock_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert not window.centralWidget().isVisible()  # no names on screen while locked
+    assert not window.menuBar().isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc does not leave a locked desk
+    assert window.locked and dialog.isVisible()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.secret.setFocus()
+    type_into(qtbot, "258036")
+    key(qtbot, Qt.Key.Key_Return)
+    assert not window.locked, dialog.message.text()
+    assert window.centralWidget().isVisible()
+    assert agent.ticked() == [0]  # the open household and the tick survived the lock
+
+
+def test_another_agent_unlocking_gets_an_empty_desk_and_their_name_on_receipts(
+    qtbot: QtBot, locked_window: tuple[MainWindow, FakeClock]
+) -> None:
+    window, _clock = locked_window
+    agent = DeskDriver(qtbot, window)
+    agent.open(household_where(window.workspace))
+    agent.tick(0)
+    qtbot.keyClick(window.desk.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.unlock_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.name.setFocus()
+    dialog.name.lineEdit().selectAll()
+    type_into(qtbot, "张主任")
+    key(qtbot, Qt.Key.Key_Tab)
+    type_into(qtbot, "lengshi-2024")
+    key(qtbot, Qt.Key.Key_Return)
+    assert not window.locked, (dialog.name.currentText(), dialog.message.text())
+    assert window.desk.model.rowCount() == 0
+    assert window.agent_label.text() == "管理员：张主任"
+    with window.workspace.db.sessions() as session:
+        assert get_setting(session, AGENT_KEY) == "张主任"
