@@ -192,3 +192,44 @@ def test_another_agent_unlocking_gets_an_empty_desk_and_their_name_on_receipts(
     assert window.agent_label.text() == "管理员：张主任"
     with window.workspace.db.sessions() as session:
         assert get_setting(session, AGENT_KEY) == "张主任"
+
+
+def test_a_large_void_waits_for_a_supervisors_password(
+    qtbot: QtBot, locked_window: tuple[MainWindow, FakeClock]
+) -> None:
+    """The agent 李四 voids a 760-yuan receipt with the limit at 500: the supervisor types
+    their name and password in the approval dialog, and the void names them."""
+    from test_dayclose_ui import open_receipts, pay_behind, void_highlighted
+
+    from app import ledger
+    from app.accounts import VOID_APPROVAL_KEY
+    from app.settings import set_setting
+    from db.models import LedgerEvent, ReceiptVoid
+
+    window, _clock = locked_window
+    workspace = window.workspace
+    with workspace.db.sessions.begin() as session:
+        set_setting(session, VOID_APPROVAL_KEY, "50000")
+    paid = pay_behind(workspace)
+    assert paid.total_fen > 50000
+    receipts = open_receipts(qtbot, window)
+    void_highlighted(qtbot, receipts, "收错户")
+    qtbot.waitUntil(lambda: receipts.approval_dialog is not None)
+    ask = receipts.approval_dialog
+    assert ask is not None and ask.windowTitle() == "管理员批准"
+    assert "须管理员" in ask.intro.text()
+    qtbot.waitUntil(ask.isActiveWindow)
+    assert ask.name.currentText() == "张主任"  # the supervisor is offered
+    ask.secret.setFocus()
+    type_into(qtbot, "wrong-secret")
+    key(qtbot, Qt.Key.Key_Return)
+    assert "账户名或密码不对" in ask.message.text()
+    type_into(qtbot, "lengshi-2024")
+    with qtbot.waitSignal(receipts.voided, timeout=10_000):
+        key(qtbot, Qt.Key.Key_Return)
+    with workspace.db.sessions() as session:
+        assert session.query(ReceiptVoid).count() == 1
+        event = session.query(LedgerEvent).filter_by(kind="void").one()
+        body = ledger.body_of(event)
+    assert body["approved_by"] == "张主任" and body["agent"] == "李四"
+    receipts.reject()
