@@ -13,7 +13,10 @@ SYSTEM_PACKAGES := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxrender1 \
 	poppler-utils xvfb zbar-tools libusb-1.0-0
 
-.PHONY: run test lint typecheck importlint pytest bench sysdeps translations clean
+.PHONY: run test lint typecheck importlint pytest bench sysdeps translations clean dist dist-test
+
+# The installers (docs/INSTALL.md): the one-folder bundle, the .deb made from it.
+DIST := dist/village-collect
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -26,6 +29,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,server]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-dist: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dist]'
 	touch $@ $(VENV)/.installed
 
 sysdeps:
@@ -62,6 +69,21 @@ test: lint typecheck importlint pytest
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
+
+# Not part of `make test` (minutes of building); binutils: PyInstaller's objdump and strip.
+dist: $(VENV)/.installed-dist
+	@$(MAKE) --no-print-directory sysdeps SYSTEM_PACKAGES='$(SYSTEM_PACKAGES) binutils'
+	rm -rf $(DIST) build/pyinstaller
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --workpath build/pyinstaller \
+		--distpath dist installer/village-collect.spec
+	@echo "bundle: $$(du -sm $(DIST) | cut -f1) MB in $(DIST)"
+	@if command -v dpkg-deb >/dev/null; then $(BIN)/python installer/build_deb.py; \
+	else echo "no dpkg-deb here: the .deb is built on Debian, UOS or Kylin"; fi
+	@$(MAKE) --no-print-directory dist-test
+
+# The smoke test of an existing bundle (and .deb): only the bundled programs are run.
+dist-test: | $(BIN)/python
+	$(BIN)/python installer/smoke_test.py --bundle $(DIST)
 
 translations: $(VENV)/.installed-dev
 	$(BIN)/pyside6-lupdate $$(find ui/desktop -name '*.py') -ts ui/desktop/i18n/zh_CN.ts -source-language en -target-language zh_CN -no-obsolete -locations none

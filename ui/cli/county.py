@@ -14,7 +14,6 @@ from sqlalchemy import delete, insert, select
 
 from app.money import yuan
 from db.models import Setting
-from sync.server.api import REGION_KEY
 from sync.server.county import (
     ENV_COUNTY_DB,
     CountyDatabase,
@@ -282,6 +281,7 @@ def cmd_remittance_confirm(args: argparse.Namespace) -> int:
 
 def cmd_region(args: argparse.Namespace) -> int:
     from app.policy import load_policy
+    from sync.server.api import REGION_KEY  # here: FastAPI loads only for the commands needing it
 
     load_policy(args.region)  # a key no device could load is refused here
     with _open(args) as county, county.writing() as conn:

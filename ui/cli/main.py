@@ -56,6 +56,9 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     *report.USER_ERRORS,
 )
 
+# The county server's packages (the `server` extra): the agents' bundle leaves them out.
+SERVER_MODULES = frozenset({"fastapi", "starlette", "uvicorn", "pydantic", "psycopg"})
+
 log = logging.getLogger("vcollect")
 
 
@@ -264,7 +267,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(args_list)
-        result: int = args.handler(args)
+        try:
+            result: int = args.handler(args)
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").partition(".")[0] not in SERVER_MODULES:
+                raise
+            raise CommandError(
+                f"此命令需要县级服务组件（缺少 {exc.name}），本安装包只含代收端。"
+                "县医保局请在服务器上安装：pip install 'village-collect[server]'"
+            ) from exc
         return result
     except UsageError as exc:
         print(exc, file=sys.stderr)
