@@ -83,10 +83,12 @@ UDEV_RULE = """\
 SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_device", ENV{ID_USB_INTERFACES}=="*:0701??:*", TAG+="uaccess"
 """
 
+# DPKG_ROOT is set when dpkg installs into another root (dpkg --root with chroot-less scripts,
+# as the smoke test's upgrade check does): that root's udev is not this machine's to reload.
 POSTINST = """\
 #!/bin/sh
 set -e
-if [ "$1" = configure ] && command -v udevadm >/dev/null 2>&1; then
+if [ "$1" = configure ] && [ -z "${DPKG_ROOT:-}" ] && command -v udevadm >/dev/null 2>&1; then
     udevadm control --reload-rules >/dev/null 2>&1 || true
     udevadm trigger --subsystem-match=usb --action=change >/dev/null 2>&1 || true
 fi

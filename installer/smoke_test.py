@@ -7,20 +7,26 @@ folders point into a temporary folder, no VCOLLECT_* variable leaks in) with Qt 
 the version, the demo county, a search, a payment, its receipt as PDF (its text read back
 with pdftotext) and as ESC/POS bytes, the county commands' message about the left-out server
 packages, and the desktop app started to its first window three times (median start-up time,
-from spawn to the first paint). Then the .deb's metadata and file list, and its copy of
-`vcollect` run from an unpacked tree. Needs only the standard library (and pdftotext, from
-poppler-utils, when present). Exits non-zero at the first failed check. On Windows the .deb
-part is skipped, and the app's log and caches go to the real profile (platformdirs asks
-Windows for the folders); the database is always the temporary one.
+from spawn to the first paint). The bundled migrations on copies of the databases older
+releases wrote (tests/fixtures/old-release-*.db): backed up first, everything kept. Then the
+.deb's metadata and file list, its copy of `vcollect` run from an unpacked tree, and an
+upgrade: the same package at a lower version installed with dpkg into a throw-away root (its
+own dpkg database and log, never this machine's /), data made with it in a throw-away home,
+then this .deb installed over it and the data checked. Needs only the standard library (and
+pdftotext, from poppler-utils, when present). Exits non-zero at the first failed check. On
+Windows the .deb part is skipped, and the app's log and caches go to the real profile
+(platformdirs asks Windows for the folders); the database is always the temporary one.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -28,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WINDOWS = sys.platform == "win32"
@@ -35,6 +42,8 @@ EXE = ".exe" if WINDOWS else ""
 TIMEOUT = 180  # seconds for any one command (the demo county takes ~10 s)
 STARTS = 3
 READY_TARGET_MS = 3000  # issue 9: double-click to a usable window
+OLD_RELEASES = ROOT / "tests" / "fixtures"  # old-release-*.db: see the README there
+SUPERVISOR = "张主任"
 
 
 class Failed(Exception):
@@ -119,6 +128,20 @@ def size_mb(folder: Path) -> float:
     return total / 2**20  # MiB, as du -sm counts
 
 
+def first_due(found: list[dict[str, Any]]) -> list[str]:
+    """The ID numbers due in the first household `roster find --full-id --json` lists with any."""
+    due = next(
+        (
+            [m["id_number"] for m in household["members"] if m["status"] == "due"]
+            for household in found
+            if any(m["status"] == "due" for m in household["members"])
+        ),
+        [],
+    )
+    check(bool(due), "no household with a member due")
+    return due
+
+
 def test_cli(bundle: Bundle, expected_version: str | None) -> None:
     temp, db = bundle.temp, str(bundle.temp / "demo.db")
     out = bundle.run("vcollect", "--version").stdout.strip()
@@ -141,15 +164,7 @@ def test_cli(bundle: Bundle, expected_version: str | None) -> None:
     )
     members = [m for household in found for m in household["members"]]
     check(bool(members), "roster find 0216 found nobody")
-    due = next(
-        (
-            [m["id_number"] for m in household["members"] if m["status"] == "due"]
-            for household in found
-            if any(m["status"] == "due" for m in household["members"])
-        ),
-        [],
-    )
-    check(bool(due), "no household with a member due")
+    due = first_due(found)
     step(f"roster find 0216: {len(found)} households, {len(members)} members")
 
     paid = json.loads(
@@ -305,6 +320,52 @@ def test_layout(folder: Path) -> None:
     step("data files at their source paths; no WebEngine, QML, Tk or server packages")
 
 
+def sql(path: Path, query: str) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(query).fetchall()
+    finally:
+        connection.close()
+
+
+def test_old_releases(bundle: Bundle) -> None:
+    """The bundled migrations on databases older releases wrote: a backup of the file as it
+    was, then the schema at the bundle's newest revision with every payment and event kept."""
+    fixtures = sorted(OLD_RELEASES.glob("old-release-*.db"))
+    if not fixtures:
+        print(f"  skip  no old-release databases in {OLD_RELEASES} (a source checkout has them)")
+        return
+    versions = bundle.folder / "_internal" / "db" / "migrations" / "versions"
+    head = max(p.name.partition("_")[0] for p in versions.glob("[0-9]*_*.py"))
+    folder = bundle.temp / "old-releases"
+    folder.mkdir()
+    for fixture in fixtures:
+        db = folder / fixture.name
+        shutil.copyfile(fixture, db)  # read a copy: SQLite leaves -wal/-shm beside what it opens
+        (old,) = sql(db, "SELECT version_num FROM alembic_version")[0]
+        payments = sql(db, "SELECT receipt_no, total_fen FROM payment ORDER BY seq")
+        (events,) = sql(db, "SELECT count(*) FROM ledger_event")[0]
+        verify = json.loads(
+            bundle.run("vcollect", "ledger", "verify", "--json", "--db", str(db)).stdout
+        )
+        check(verify["valid"] and verify["events"] == events, f"{fixture.name}: {verify}")
+        backups = list(folder.glob(f"{fixture.name}.before-{head}-*.bak"))
+        check(len(backups) == 1, f"{fixture.name}: no backup before-{head} beside it")
+        check(
+            sql(backups[0], "SELECT version_num FROM alembic_version") == [(old,)],
+            f"{backups[0].name} is not the file as it was",
+        )
+        check(
+            sql(db, "SELECT version_num FROM alembic_version") == [(head,)], f"{db} not at {head}"
+        )
+        kept = sql(db, "SELECT receipt_no, total_fen FROM payment ORDER BY seq")
+        check(kept == payments, f"{fixture.name}: payments before {payments}, after {kept}")
+        step(
+            f"{fixture.name}: {old} -> {head}, backed up first; {len(payments)} receipts and "
+            f"{events} events kept, ledger valid"
+        )
+
+
 def dpkg_deb(*args: str) -> str:
     return subprocess.run(
         ["dpkg-deb", *args], capture_output=True, text=True, check=True, timeout=TIMEOUT
@@ -349,10 +410,118 @@ def test_deb(deb: Path, temp: Path, bundle: Bundle) -> None:
     check(icon[:8] == b"\x89PNG\r\n\x1a\n", "the icon is not a PNG")
     width, height = int.from_bytes(icon[16:20], "big"), int.from_bytes(icon[20:24], "big")
     check((width, height) == (256, 256), f"the icon is {width}x{height}")
+    scripts = temp / "deb-control"
+    subprocess.run(["dpkg-deb", "--control", str(deb), str(scripts)], check=True, timeout=TIMEOUT)
+    maintainer = sorted(p.name for p in scripts.iterdir() if p.name.startswith(("pre", "post")))
+    check(maintainer == ["postinst"], f"maintainer scripts: {maintainer} (only postinst expected)")
+    # The upgrade check below runs it outside a chroot: it must leave this machine alone then.
+    check("DPKG_ROOT" in (scripts / "postinst").read_text("utf-8"), "postinst ignores DPKG_ROOT")
     installed = Bundle(unpacked / "opt" / "village-collect", temp)
     out = installed.run("vcollect", "--version").stdout.strip()
-    step(f".deb: {deb.name} ({deb.stat().st_size / 1e6:.1f} MB); entry, icon, links; "
+    step(f".deb: {deb.name} ({deb.stat().st_size / 1e6:.1f} MB); entry, icon, links, postinst; "
          f"its vcollect runs ({out})")  # fmt: skip
+
+
+def older_deb(deb: Path, work: Path) -> tuple[Path, str, str]:
+    """This package at a lower version (`<version>~older`: dpkg orders it just before)."""
+    tree = work / "older-deb"
+    subprocess.run(["dpkg-deb", "--raw-extract", str(deb), str(tree)], check=True, timeout=TIMEOUT)
+    control = tree / "DEBIAN" / "control"
+    text = control.read_text("utf-8")
+    match = re.search(r"^Version: (\S+)$", text, re.MULTILINE)
+    check(match is not None, f"no Version in {deb.name}'s control")
+    assert match is not None
+    version, older = match[1], f"{match[1]}~older"
+    control.write_text(text.replace(match[0], f"Version: {older}"), "utf-8")
+    out = work / f"village-collect_{older}_amd64.deb"
+    subprocess.run(
+        ["dpkg-deb", "--build", "--root-owner-group", "-Znone", str(tree), str(out)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=TIMEOUT,
+    )  # uncompressed: it is installed once and thrown away
+    shutil.rmtree(tree)
+    ordered = subprocess.run(["dpkg", "--compare-versions", older, "lt", version], timeout=TIMEOUT)
+    check(ordered.returncode == 0, f"dpkg does not order {older} before {version}")
+    return out, older, version
+
+
+def dpkg_install(root: Path, deb: Path) -> str:
+    """`dpkg -i` into `root` with root's own database and log; the installed version."""
+    admin = root / "var" / "lib" / "dpkg"
+    if not admin.exists():
+        for folder in (admin / "info", admin / "updates", root / "var" / "log"):
+            folder.mkdir(parents=True)
+        (admin / "status").touch()
+    env = os.environ | {"PATH": os.environ.get("PATH", "") + ":/usr/sbin:/sbin"}  # ldconfig
+    done = subprocess.run(
+        [
+            "dpkg", f"--root={root}", f"--log={root / 'var' / 'log' / 'dpkg.log'}",
+            # The throw-away root has no libraries installed (the bundle runs on this
+            # machine's); scripts run here, not chrooted into a root without /bin/sh.
+            "--force-depends", "--force-script-chrootless", "--force-not-root", "-i", str(deb),
+        ],
+        capture_output=True, text=True, env=env, timeout=TIMEOUT,
+    )  # fmt: skip
+    check(done.returncode == 0, f"dpkg -i {deb.name}:\n{done.stdout}{done.stderr}")
+    return subprocess.run(
+        ["dpkg-query", f"--admindir={admin}", "-W", "-f=${Version} ${db:Status-Abbrev}",
+         "village-collect"],
+        capture_output=True, text=True, check=True, env=env, timeout=TIMEOUT,
+    ).stdout.strip()  # fmt: skip
+
+
+def files_of(home: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(home.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_deb_upgrade(deb: Path, temp: Path) -> None:
+    """The newer package installed over an older one keeps the user's data (docs/INSTALL.md)."""
+    if not shutil.which("dpkg"):
+        print("  skip  no dpkg here: the upgrade of the .deb is not checked")
+        return
+    work = temp / "upgrade"
+    work.mkdir()
+    older, older_version, version = older_deb(deb, work)
+    root = work / "root"
+    installed = dpkg_install(root, older)
+    check(installed == f"{older_version} ii", f"after installing {older.name}: {installed!r}")
+    user = Bundle(root / "opt" / "village-collect", work)  # its own home: work/home
+    env = user.env | {"VCOLLECT_USER": SUPERVISOR, "VCOLLECT_PASSWORD": "smoke-test-1",
+                      "VCOLLECT_NEW_PASSWORD": "smoke-test-1"}  # fmt: skip
+    # The default database in the user's data folder, encrypted as on the agents' laptops.
+    user.run("vcollect", "demo", "init", env=env)
+    user.run("vcollect", "account", "init", SUPERVISOR, env=env)
+    found = user.run("vcollect", "roster", "find", "0216", "--json", "--full-id", env=env).stdout
+    due = first_due(json.loads(found))
+    paid = json.loads(user.run("vcollect", "pay", "--member", due[0], "--json", env=env).stdout)
+    books = user.run("vcollect", "ledger", "verify", "--json", env=env).stdout
+    stats = user.run("vcollect", "roster", "stats", "--json", env=env).stdout
+    data = work / "home" / ".local" / "share" / "village-collect"
+    check((data / "village-collect.db.keys").is_file(), f"no encrypted database in {data}")
+    before = files_of(work / "home")
+
+    installed = dpkg_install(root, deb)
+    check(installed == f"{version} ii", f"after installing {deb.name} over it: {installed!r}")
+    check(files_of(work / "home") == before, "installing the newer package changed the home")
+    check(user.run("vcollect", "ledger", "verify", "--json", env=env).stdout == books,
+          "the ledger reads differently after the upgrade")  # fmt: skip
+    check(user.run("vcollect", "roster", "stats", "--json", env=env).stdout == stats,
+          "the roster reads differently after the upgrade")  # fmt: skip
+    pdf = work / "again.pdf"
+    user.run("vcollect", "receipt", "render", paid["receipt_no"], "--out", str(pdf), "--reprint",
+             env=env)  # fmt: skip
+    check(pdf.read_bytes().startswith(b"%PDF"), "the receipt after the upgrade is not a PDF")
+    step(
+        f"dpkg upgrade {older_version} -> {version} in a throw-away root: the home "
+        f"({', '.join(sorted(p.name for p in data.iterdir()))}, …) untouched; ledger "
+        f"({json.loads(books)['events']} events), roster and receipt {paid['receipt_no']} "
+        "read by the newer vcollect"
+    )
 
 
 def source_version() -> str | None:
@@ -384,9 +553,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             test_layout(folder)
             test_cli(bundle, source_version())
+            test_old_releases(bundle)
             ready = test_desktop(bundle)
             if deb is not None:
                 test_deb(deb, temp, bundle)
+                test_deb_upgrade(deb, temp)
             elif not args.no_deb and not WINDOWS:
                 print("  skip  no .deb in dist/ (installer/build_deb.py makes it)")
         except Failed as exc:

@@ -7,6 +7,8 @@ import logging
 import os
 import socket
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +200,55 @@ def serial_ports() -> list[str]:
         return sorted(port.device for port in list_ports.comports())
     except OSError:  # a /sys or registry that cannot be read: typing the name still works
         return []
+
+
+@dataclass(frozen=True, slots=True)
+class UsbPrinter:
+    """A USB device with a printer interface, as libusb sees it now."""
+
+    vendor: int
+    product: int
+    name: str  # the maker's product string, or "" when the device will not say
+
+    @property
+    def ids(self) -> str:
+        return f"{self.vendor:04x}:{self.product:04x}"
+
+
+def _is_printer(device: Any) -> bool:
+    if device.bDeviceClass == USB_PRINTER_CLASS:
+        return True
+    return any(
+        interface.bInterfaceClass == USB_PRINTER_CLASS for config in device for interface in config
+    )
+
+
+def _product_name(device: Any) -> str:
+    import usb.util
+
+    try:
+        return str(usb.util.get_string(device, device.iProduct) or "") if device.iProduct else ""
+    except (ValueError, NotImplementedError, OSError):  # no permission, no language table
+        return ""
+
+
+def usb_printers(find: Callable[..., Any] | None = None) -> list[UsbPrinter]:
+    """The USB printers plugged in now, for the settings to offer; [] when libusb is missing
+    or the bus cannot be read (typing the ids still works). `find` is usb.core.find in use."""
+    try:
+        if find is None:
+            import usb.core
+
+            find = usb.core.find
+        devices = list(find(find_all=True) or [])
+    except Exception:  # NoBackendError, USBError, a missing pyusb: offer nothing
+        log.info("Cannot list USB devices", exc_info=True)
+        return []
+    found = []
+    for device in devices:
+        try:
+            if _is_printer(device):
+                found.append(UsbPrinter(device.idVendor, device.idProduct, _product_name(device)))
+        except Exception:  # one device that will not describe itself must not hide the rest
+            log.info("Cannot read a USB device's descriptors", exc_info=True)
+    return sorted(found, key=lambda p: (p.vendor, p.product))

@@ -35,6 +35,7 @@ QR_MODES = (QR_NATIVE, QR_IMAGE)
 RAW_PORT = 9100  # the raw "JetDirect" port every network receipt printer listens on
 DEFAULT_BAUD = 9600  # what Chinese serial receipt printers ship set to
 BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+SYSTEM_NEEDS_DESKTOP = "系统打印机只能在桌面程序中使用；命令行请用 receipt render 生成文件"
 DEFAULT_PRINTER_WORDS = ("默认", "默认打印机", "default")
 
 PDF_FOLDER, SYSTEM = "pdf-folder", "system"
@@ -238,25 +239,47 @@ def print_receipt(
     sender = senders.get(target.kind)
     if sender is None and target.kind == SYSTEM:
         # Refused before counting: nothing can have come out of any printer.
-        raise PrintError("系统打印机只能在桌面程序中使用；命令行请用 receipt render 生成文件")
+        raise PrintError(SYSTEM_NEEDS_DESKTOP)
     copy_no = record_print(db, receipt_no, target.kind)
     with db.sessions() as session:
         view = receipt_view(session, receipt_no, copy_no)
+    where = send_view(
+        view, target, paper, renderers, qr=qr, senders=senders, name=file_name(receipt_no, copy_no)
+    )
+    return Printed(view.receipt_no, copy_no, where)
+
+
+def send_view(
+    view: ReceiptView,
+    target: PrintTarget,
+    paper: str = DEFAULT_PAPER,
+    renderers: Mapping[str, Renderer] = DEFAULT_RENDERERS,
+    *,
+    qr: str = QR_NATIVE,
+    senders: Mapping[str, Sender] = NO_SENDERS,
+    name: str,
+    label: str = "",
+) -> str:
+    """Render `view` for `target` and send it there (`name`: the file in a PDF folder); where
+    it went; `label` names it in messages. Counts nothing: print_receipt counts a receipt's
+    copies, a test page has none."""
+    what = label or f"收据 {view.receipt_no} "  # a space before 的 after a number
+    sender = senders.get(target.kind)
     if sender is not None:
         try:
-            where = sender(view, target, paper)
+            return sender(view, target, paper)
         except PrintError:
             raise
         except Exception as exc:
-            log.exception("Printing receipt %s to %s failed", receipt_no, target.setting)
-            raise PrintError(f"打印收据 {receipt_no} 失败：{exc}") from exc
-        return Printed(view.receipt_no, copy_no, where)
+            log.exception("Printing %s to %s failed", what, target.setting)
+            raise PrintError(f"打印{what}失败：{exc}") from exc
+    if target.kind == SYSTEM:
+        raise PrintError(SYSTEM_NEEDS_DESKTOP)
     try:
         data = renderers["escpos" if target.escpos else "pdf"](view, paper, qr)
     except PrintError:
         raise
     except Exception as exc:
-        log.exception("Rendering receipt %s failed", receipt_no)
-        raise PrintError(f"生成收据 {receipt_no} 的打印内容失败：{exc}") from exc
-    where = _deliver(target, data, file_name(view.receipt_no, copy_no))
-    return Printed(view.receipt_no, copy_no, where)
+        log.exception("Rendering %s failed", what)
+        raise PrintError(f"生成{what}的打印内容失败：{exc}") from exc
+    return _deliver(target, data, name)

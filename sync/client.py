@@ -20,7 +20,7 @@ from app.keys import DeviceKey, device_key
 from app.roster.importer import RosterImporter
 from app.roster.reader import RawRow
 from app.settings import get_setting, set_setting
-from app.workspace import Workspace
+from app.workspace import DEMO_KEY, Workspace
 from db.engine import writing, writing_connection
 from db.models import (
     CorrectionRequest,
@@ -65,6 +65,10 @@ Transport: TypeAlias = httpx.BaseTransport | TransportLayer
 """What sync and enroll take: a layer, or (tests, benchmarks) a transport that replaces the
 network altogether, which cannot carry a pinned certificate and so is refused once one is."""
 
+PRACTICE_REFUSED = (
+    "本机数据库是演示县的练习数据，不能向县医保局注册：练习时记下的收费会被当作真实收费上报。"
+    "请先结束练习（桌面：设置 → 结束练习；命令行：vcollect demo end），再注册。"
+)
 CERT_CHANGED = (
     "县级服务器的证书与注册时不同，可能连到了假冒的服务器；请联系县医保局。"
     "本次未发送任何数据，记录已保存在本机"
@@ -216,10 +220,13 @@ def enroll(
     Over https the device takes the certificate the server presents (trust on first use),
     sends the code over a connection pinned to it, and keeps it only if the county's answer
     names the same certificate; from then on it trusts that certificate alone."""
+    with workspace.db.sessions() as session:
+        demo = get_setting(session, DEMO_KEY)
+        pinned = get_setting(session, TLS_CERT_KEY)
+    if demo:
+        raise SyncError(PRACTICE_REFUSED)
     with writing_connection(workspace.db.engine) as conn:
         key = device_key(conn)
-    with workspace.db.sessions() as session:
-        pinned = get_setting(session, TLS_CERT_KEY)
     public = _public_key(key)
     url = _url(server)
     pin: str | None = None

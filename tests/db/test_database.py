@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from db.database import open_database
 from db.engine import DatabaseError
 from db.migrate import head_revision
 from db.models import Base
+from ui.cli.main import main
 
 
 def test_pragmas_for_durability(tmp_path: Path) -> None:
@@ -50,13 +52,23 @@ def test_corrupt_file_is_explained(tmp_path: Path) -> None:
     assert path.read_bytes().startswith(b"this is not")  # left as it was
 
 
-def test_a_database_from_a_newer_app_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "a.db"
+def test_a_database_from_a_newer_app_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "data" / "a.db"
     open_database(path, create=True).close()
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    with pytest.raises(DatabaseError, match="更新版本的程序"):
+    written = path.read_bytes()
+    message = f"数据库文件 {path} 由更新版本的程序创建（版本 9999），请升级本程序后再打开。"
+    with pytest.raises(DatabaseError) as refused:
         open_database(path)
+    assert str(refused.value) == message
+    assert main(["ledger", "verify", "--db", str(path)]) == 1  # vcollect: that line, no trace
+    assert capsys.readouterr().err == f"错误：{message}\n"
+    # Not migrated, not backed up, no journal left behind: the newer app finds it as it was.
+    assert path.read_bytes() == written
+    assert list(path.parent.iterdir()) == [path]
 
 
 NEXT_REVISION = '''"""test: add a column"""

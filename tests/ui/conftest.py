@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.workspace import Workspace
+from sync.server.county import CountyDatabase
+from tests.county_server import TODAY, ServerProcess, make_county, write_roster
 from ui.desktop.bootstrap import install_translators, register_cjk_font
 from ui.desktop.main_window import MainWindow
 
@@ -58,3 +60,30 @@ def receipts_dir(demo_workspace: Workspace, tmp_path: Path) -> Path:
     folder = tmp_path / "收据"
     set_printer(demo_workspace, f"pdf-folder:{folder}")
     return folder
+
+
+@pytest.fixture(scope="module")
+def roster_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The county's roster: 60 people in whole households."""
+    return write_roster(tmp_path_factory.mktemp("roster") / "county.csv", 60)
+
+
+@pytest.fixture
+def county(
+    roster_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CountyDatabase]:
+    """A county database (SQLite here: the desktop tests test the desk, tests/sync the server
+    on PostgreSQL)."""
+    monkeypatch.setenv("VCOLLECT_TODAY", TODAY)
+    db = make_county(f"sqlite:///{tmp_path / 'county.db'}", roster_file)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def server(county: CountyDatabase) -> Iterator[ServerProcess]:
+    """The county server, a real process on a free port."""
+    process = ServerProcess(county.url)
+    process.start()
+    yield process
+    process.stop()

@@ -163,3 +163,19 @@ class DeskDriver:
         assert not box.isVisible()
         self.window.activateWindow()
         self.qtbot.waitUntil(self.window.isActiveWindow)
+
+
+def run_tool(tool: str, *args: str) -> str:
+    path = shutil.which(tool)
+    assert path is not None, f"{tool} is missing: make sysdeps installs it"
+    return subprocess.run([path, *args], capture_output=True, text=True, check=True).stdout
+
+
+def scan_qr(pdf: Path, page: int = 1) -> str:
+    """Rasterise one page at 200 dpi and read its QR code with zbar, not with our own code."""
+    prefix = pdf.with_suffix("")
+    run_tool("pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), "-singlefile",
+         str(pdf), str(prefix))  # fmt: skip
+    return run_tool(
+        "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", f"{prefix}.png"
+    ).strip()

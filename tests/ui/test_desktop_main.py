@@ -6,6 +6,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ui.desktop import errors, main
 
 Shown = list[tuple[str, str]]
+NOW = datetime(2024, 10, 15, 9, 0)
 
 
 @pytest.fixture
@@ -135,3 +137,65 @@ def test_the_bug_hook_leaves_ctrl_c_alone(monkeypatch: pytest.MonkeyPatch, criti
     finally:
         sys.excepthook = previous
     assert seen == [KeyboardInterrupt] and critical == []
+
+
+def test_a_new_laptop_starts_with_the_first_run_wizard(
+    qapp: QApplication, critical: Shown, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Installed, never started: no database in the user's data folder yet. It is made, and
+    the first thing shown is the wizard (start-up ends when its first page can be typed in)."""
+    monkeypatch.delenv("VCOLLECT_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main.main(["--quit-after-ready"]) == 0
+    assert critical == []
+    assert re.fullmatch(r"ready_ms=\d+\.\d", capsys.readouterr().out.strip())
+    assert (tmp_path / "data" / "village-collect" / "village-collect.db").stat().st_size > 0
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+
+
+def test_ending_practice_reopens_the_desk_empty_and_asks_to_register(
+    qapp: QApplication, critical: Shown, demo_db_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, cheap_kdf: None, chinese_ui: None,
+) -> None:  # fmt: skip
+    from PySide6.QtCore import QTimer
+
+    from app import accounts
+    from ui.desktop import main_window
+    from ui.desktop.main_window import MainWindow
+
+    signed = accounts.create_first_account(demo_db_path, "张丽", "lengshi-2024", NOW)
+    told: Shown = []
+    monkeypatch.setattr(main_window, "ask_end_practice", lambda _parent: True)
+    monkeypatch.setattr(
+        QMessageBox, "information", lambda _p, title, text, *_a: told.append((title, text))
+    )
+    seen: list[tuple[str | None, bool]] = []
+
+    def drive() -> None:
+        """Acts as the agent: ends practice on the first desk, closes the second."""
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        window = next((w for w in windows if w.isVisible() and w not in done), None)
+        if window is None:
+            return
+        done.append(window)
+        seen.append((window.workspace.demo, window.enroll_dialog is not None))
+        if window.workspace.demo:
+            assert window.end_practice_action.isVisible()
+            window.end_practice_action.trigger()
+        else:
+            assert not window.end_practice_action.isVisible()
+            timer.stop()
+            window.close()
+
+    done: list[MainWindow] = []
+    timer = QTimer()
+    timer.timeout.connect(drive)
+    timer.start(20)
+    code = main.run_desk(qapp, demo_db_path, None, signed, tmp_path / "log.txt")
+    timer.stop()
+    assert code == 0 and critical == []
+    assert seen == [("lengshi", False), (None, True)]  # the second opens registration
+    assert len(told) == 1 and told[0][0] == "练习已结束"
+    aside = next(demo_db_path.parent.glob(f"{demo_db_path.stem}.practice-*{demo_db_path.suffix}"))
+    assert str(aside) in told[0][1]

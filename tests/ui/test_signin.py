@@ -1,5 +1,6 @@
-"""Sign-in by keyboard: the first run encrypts, a wrong password says so, the idle lock keeps
-the desk for the same agent and clears it for another."""
+"""Sign-in by keyboard: a wrong password says so, the idle lock keeps the desk for the same
+agent and clears it for another, a supervisor approves a large void. (The first run, which
+makes the first account and encrypts, is tested in test_first_run.py.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from app import accounts
 from app.collection import AGENT_KEY
 from app.settings import get_setting
 from app.workspace import open_workspace
-from db.cipher import is_encrypted
 from ui.desktop.main_window import MainWindow
 from ui.desktop.signin import SignInDialog
 
@@ -46,40 +46,6 @@ def shown(qtbot: QtBot, dialog: SignInDialog) -> SignInDialog:
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     return dialog
-
-
-def test_first_run_by_keyboard_creates_the_supervisor_and_encrypts(
-    qtbot: QtBot, demo_db_path: Path, chinese_ui: None, cheap_kdf: None
-) -> None:
-    dialog = shown(qtbot, SignInDialog(demo_db_path, first_run=True, clock=lambda: NOW))
-    assert dialog.windowTitle() == "首次使用：创建管理员账户"
-    type_into(qtbot, "张主任")
-    key(qtbot, Qt.Key.Key_Tab)
-    type_into(qtbot, "lengshi-2024")
-    key(qtbot, Qt.Key.Key_Tab)
-    type_into(qtbot, "lengshi-2025")  # a typo in the second copy
-    key(qtbot, Qt.Key.Key_Return)
-    assert dialog.message.text() == "两次输入的密码不一致。"
-    assert not is_encrypted(demo_db_path)
-    type_into(qtbot, "lengshi-2024")
-    with qtbot.waitSignal(dialog.accepted):
-        key(qtbot, Qt.Key.Key_Return)
-    assert dialog.signed is not None and dialog.signed.is_supervisor
-    assert is_encrypted(demo_db_path)
-    assert dialog.secret.text() == "" and dialog.again.text() == ""
-
-
-def test_a_weak_pin_is_refused_in_the_dialog(
-    qtbot: QtBot, demo_db_path: Path, chinese_ui: None, cheap_kdf: None
-) -> None:
-    dialog = shown(qtbot, SignInDialog(demo_db_path, first_run=True, clock=lambda: NOW))
-    type_into(qtbot, "李四")
-    for text in ("123456", "123456"):
-        key(qtbot, Qt.Key.Key_Tab)
-        type_into(qtbot, text)
-    key(qtbot, Qt.Key.Key_Return)
-    assert "过于简单" in dialog.message.text()
-    assert dialog.signed is None and not is_encrypted(demo_db_path)
 
 
 @pytest.fixture
@@ -233,3 +199,32 @@ def test_a_large_void_waits_for_a_supervisors_password(
         body = ledger.body_of(event)
     assert body["approved_by"] == "张主任" and body["agent"] == "李四"
     receipts.reject()
+
+
+def test_the_agent_changes_their_own_password_in_settings(
+    qtbot: QtBot, locked_window: tuple[MainWindow, FakeClock], demo_db_path: Path
+) -> None:
+    """设置 → 修改密码: a wrong current password is said, then the new one signs in and the
+    old one no longer does; the database file is not touched."""
+    window, _clock = locked_window
+    before = demo_db_path.read_bytes()
+    dialog = window.change_password()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.windowTitle() == "修改密码"
+    for text in ("000000", "369147", "369147"):  # a wrong current PIN
+        type_into(qtbot, text)
+        key(qtbot, Qt.Key.Key_Tab)
+    key(qtbot, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "不对" in dialog.message.text()
+    assert QApplication.focusWidget() is dialog.old
+    type_into(qtbot, "258036")
+    with qtbot.waitSignal(dialog.accepted):
+        key(qtbot, Qt.Key.Key_Return)
+    assert window.statusBar().currentMessage() == "密码已修改。"
+    assert accounts.sign_in(demo_db_path, "李四", "369147", NOW).name == "李四"
+    with pytest.raises(accounts.KeyringError):
+        accounts.sign_in(demo_db_path, "李四", "258036", NOW)
+    assert demo_db_path.read_bytes() == before

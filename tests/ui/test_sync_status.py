@@ -29,9 +29,7 @@ from sync.server.schema import CountyPayment
 from tests.county_server import (
     TODAY,
     ServerProcess,
-    make_county,
     village_codes,
-    write_roster,
 )
 from ui.desktop.main_window import MainWindow
 from ui.desktop.sync_status import SyncProblemsDialog
@@ -56,29 +54,6 @@ MENU_BY_KEYBOARD = pytest.mark.qt_log_ignore(
 
 
 # --- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def roster_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_roster(tmp_path_factory.mktemp("roster") / "county.csv", 60)
-
-
-@pytest.fixture
-def county(
-    roster_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[CountyDatabase]:
-    monkeypatch.setenv("VCOLLECT_TODAY", TODAY)
-    db = make_county(f"sqlite:///{tmp_path / 'county.db'}", roster_file)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def server(county: CountyDatabase) -> Iterator[ServerProcess]:
-    process = ServerProcess(county.url)
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture

@@ -4,13 +4,21 @@ poppler and zbar; a printer that is not there is a print failure, never a lost p
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from desk_driver import CTRL, WAIT_MS, DeskDriver, household_where, pdf_text, set_printer, view_of
+from desk_driver import (
+    CTRL,
+    WAIT_MS,
+    DeskDriver,
+    household_where,
+    pdf_text,
+    run_tool,
+    scan_qr,
+    set_printer,
+    view_of,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
@@ -31,24 +39,8 @@ from ui.desktop.system_printer import SystemPrinter, open_system_printer
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
-def _run(tool: str, *args: str) -> str:
-    path = shutil.which(tool)
-    assert path is not None, f"{tool} is missing: make sysdeps installs it"
-    return subprocess.run([path, *args], capture_output=True, text=True, check=True).stdout
-
-
-def scan_qr(pdf: Path, page: int = 1) -> str:
-    """Rasterise one page at 200 dpi and read its QR code with zbar, not with our own code."""
-    prefix = pdf.with_suffix("")
-    _run("pdftoppm", "-r", "200", "-png", "-f", str(page), "-l", str(page), "-singlefile",
-         str(pdf), str(prefix))  # fmt: skip
-    return _run(
-        "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", f"{prefix}.png"
-    ).strip()
-
-
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:
-    out = _run("pdfinfo", "-f", "1", "-l", "99", str(pdf))
+    out = run_tool("pdfinfo", "-f", "1", "-l", "99", str(pdf))
     return [(float(w), float(h)) for w, h in re.findall(r"size:\s+([\d.]+) x ([\d.]+) pts", out)]
 
 

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from app.logs import setup_logging
 from app.money import MoneyError
 from app.paths import default_db_path
 from app.policy import PolicyError, QuoteError
+from app.practice import PracticeError, end_practice
 from app.roster.reader import RosterFileError
 from app.roster.search import HouseholdMatch, find_households
 from app.roster.stats import roster_stats
@@ -47,6 +49,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     QuoteError,
     MoneyError,
     CommandError,
+    PracticeError,
     *account.USER_ERRORS,
     *backup.USER_ERRORS,
     *collect.USER_ERRORS,
@@ -116,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-missing", action="store_true", help="数据库已有演示数据时不报错，直接返回"
     )
     init.set_defaults(handler=cmd_demo_init)
+    end = demo_cmds.add_parser(
+        "end",
+        help="结束练习：演示数据另存一份，本机换成空数据库（账户不变），以便注册",
+        parents=[common],
+    )
+    end.set_defaults(handler=cmd_demo_end)
     return parser
 
 
@@ -259,6 +268,23 @@ def cmd_demo_init(args: argparse.Namespace) -> int:
         f"业务日期 {county.business_date.isoformat()}"
     )
     emit(args, data, text)
+    return 0
+
+
+def cmd_demo_end(args: argparse.Namespace) -> int:
+    workspace = workspace_for(args)
+    key = workspace.signed.data_key if workspace.signed else None
+    demo, path = workspace.demo, workspace.db.path
+    workspace.close()
+    if not demo:
+        raise CommandError("本机数据库不是演示数据，没有练习可结束。")
+    assert path is not None  # a file: workspace_for never opens :memory:
+    aside = end_practice(path, key, datetime.now())
+    emit(
+        args,
+        {"practice_copy": str(aside), "database": str(path)},
+        f"练习已结束：演示数据另存为 {aside}；本机现为空数据库，可以向县医保局注册。",
+    )
     return 0
 
 

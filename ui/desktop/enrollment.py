@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,6 +18,44 @@ from PySide6.QtWidgets import (
 from ui.desktop.syncing import EnrollOutcome, SyncController
 
 DEFAULT_SCHEME = "http://"
+
+
+def server_url(typed: str) -> str:
+    """The county server's address as typed, with http:// when the scheme was left out;
+    ValueError with the reason when it is not an address."""
+    text = typed.strip()
+    if not text:
+        raise ValueError(
+            QCoreApplication.translate("EnrollDialog", "Enter the county server's address.")
+        )
+    if "://" not in text:
+        text = DEFAULT_SCHEME + text
+    bad = QCoreApplication.translate("EnrollDialog", "“{text}” is not a server address.").format(
+        text=text
+    )
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        raise ValueError(bad) from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(bad)
+    return text
+
+
+def answer_summary(answer: dict[str, object]) -> str:
+    """What the county assigned this device, one item a line."""
+    villages = answer.get("villages")
+    village_text = "、".join(str(v) for v in villages) if isinstance(villages, list) else ""
+    return QCoreApplication.translate(
+        "EnrollDialog",
+        "Device {device}\nReceipt prefix {prefix} (new receipts start with it)\n"
+        "Agent {agent}\nVillages {villages}",
+    ).format(
+        device=answer.get("device_id", ""),
+        prefix=answer.get("receipt_prefix", ""),
+        agent=answer.get("agent", ""),
+        villages=village_text,
+    )
 
 
 class EnrollDialog(QDialog):
@@ -97,19 +135,7 @@ class EnrollDialog(QDialog):
 
     def server_url(self) -> str:
         """The address as typed, with http:// when the scheme was left out; ValueError if bad."""
-        text = self.server.text().strip()
-        if not text:
-            raise ValueError(self.tr("Enter the county server's address."))
-        if "://" not in text:
-            text = DEFAULT_SCHEME + text
-        bad = self.tr("“{text}” is not a server address.").format(text=text)
-        try:
-            url = httpx.URL(text)
-        except httpx.InvalidURL as exc:
-            raise ValueError(bad) from exc
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(bad)
-        return text
+        return server_url(self.server.text())
 
     def accept(self) -> None:
         """注册: check the fields here, then ask the county on the worker."""
@@ -163,20 +189,11 @@ class EnrollDialog(QDialog):
             self._show_error(outcome.error, self.code)
             return
         self.answer = answer = outcome.answer
-        villages = answer.get("villages")
-        village_text = "、".join(str(v) for v in villages) if isinstance(villages, list) else ""
         self.intro.setText(self.tr("Registered."))
         self.summary.setText(
-            self.tr(
-                "Device {device}\nReceipt prefix {prefix} (new receipts start with it)\n"
-                "Agent {agent}\nVillages {villages}\n"
-                "The first sync is fetching the villages' roster now."
-            ).format(
-                device=answer.get("device_id", ""),
-                prefix=answer.get("receipt_prefix", ""),
-                agent=answer.get("agent", ""),
-                villages=village_text,
-            )
+            answer_summary(answer)
+            + "\n"
+            + self.tr("The first sync is fetching the villages' roster now.")
         )
         self.summary.show()
         self.error.clear()

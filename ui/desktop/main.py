@@ -7,10 +7,14 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from app.accounts import SignedIn
 
 # Taken before Qt and SQLAlchemy load (they are imported inside main), so the start-up
 # measurement includes them.
@@ -83,6 +87,60 @@ def _report_ready(
     give_up.start()
 
 
+def run_desk(
+    app: QApplication, path: Path, today: str | None, signed: SignedIn, log_path: Path
+) -> int:
+    """The window on the signed-in data until it closes; the process exit code.
+
+    Ending practice (Settings) closes the window: the demo data is put aside, and the desk
+    opens again at once on the empty database with the county's registration open."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.clock import BusinessDateError
+    from app.practice import PracticeError, end_practice
+    from db.engine import DatabaseError
+    from ui.desktop.main_window import MainWindow
+    from ui.desktop.recovery import open_checked
+
+    title = QCoreApplication.translate("main", "Cannot open the database")
+    register = False
+    while True:
+        try:
+            workspace = open_checked(path, today, signed)
+        except (DatabaseError, BusinessDateError) as exc:
+            QMessageBox.critical(None, title, str(exc))
+            return 1
+        if workspace is None:
+            return 1
+        try:
+            window = MainWindow(workspace, log_path, signed=signed)
+            window.show_for_screen()
+            if register:
+                window.show_enrollment()
+            code = app.exec()
+            window.close()
+        finally:
+            workspace.close()
+        if not window.practice_ending:
+            return code
+        try:
+            aside = end_practice(path, signed.data_key, datetime.now())
+        except (PracticeError, DatabaseError, OSError) as exc:
+            QMessageBox.critical(None, title, str(exc))  # the practice data is still in place
+            continue
+        QMessageBox.information(
+            None,
+            QCoreApplication.translate("main", "Practice ended"),
+            QCoreApplication.translate(
+                "main",
+                "The practice data is kept in {file}. This laptop now starts empty: register "
+                "with the county to receive your villages' roster.",
+            ).format(file=aside),
+        )
+        register = True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the desktop app; returns the process exit code (non-zero when it cannot start)."""
     args = build_parser().parse_args(argv)
@@ -94,13 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.accounts import has_accounts
     from app.clock import BusinessDateError
     from app.logs import setup_logging
-    from app.paths import default_db_path
+    from app.paths import ENV_DB, default_db_path
     from app.workspace import open_workspace
     from db.engine import DatabaseError
     from ui.desktop.bootstrap import install_translators, register_cjk_font
     from ui.desktop.errors import install_excepthook
-    from ui.desktop.main_window import MainWindow
-    from ui.desktop.recovery import open_checked
+    from ui.desktop.first_run import FirstRunWizard
     from ui.desktop.signin import SignInDialog
 
     log_path = setup_logging()
@@ -114,15 +171,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = default_db_path(args.db)
         try:
             first_run = not has_accounts(path)
-            if first_run:  # check (and migrate) the plain file before asking for anything
-                open_workspace(path, today=args.today).close()
+            if first_run:  # make (or check and migrate) the plain file before asking anything
+                # A new laptop has no database yet; a path given by hand that does not exist
+                # is more likely a typo or an unplugged stick, and is said so.
+                fresh = not (args.db or os.environ.get(ENV_DB))
+                open_workspace(path, today=args.today, create=fresh).close()
         except (DatabaseError, BusinessDateError) as exc:
             title = QCoreApplication.translate("main", "Cannot open the database")
             QMessageBox.critical(None, title, str(exc))
             return 1
-        gate = SignInDialog(path, first_run=first_run)
-        if args.quit_after_ready:  # start-up ends when the agent can type their password
-            _report_ready(gate, started, lambda code: gate.done(QUIT_BASE + code))
+        gate: SignInDialog | FirstRunWizard = (
+            FirstRunWizard(path, args.today) if first_run else SignInDialog(path)
+        )
+        if args.quit_after_ready:  # start-up ends when the agent can type their name
+            # QDialog's done: QWizard's own would first validate the page shown (empty).
+            _report_ready(gate, started, lambda code: QDialog.done(gate, QUIT_BASE + code))
         gate.show()
         answer = gate.exec()
         signed = gate.signed
@@ -130,25 +193,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         gate.deleteLater()
         if answer >= QUIT_BASE:
             return int(answer) - QUIT_BASE
-        if answer != QDialog.DialogCode.Accepted or signed is None:
+        # Quit before signing in, or before the first account was made. A first run left
+        # after that still has its account and opens the desk: the rest lives in Settings.
+        if signed is None:
             return 0
-        try:
-            opened = open_checked(path, args.today, signed)
-        except (DatabaseError, BusinessDateError) as exc:
-            title = QCoreApplication.translate("main", "Cannot open the database")
-            QMessageBox.critical(None, title, str(exc))
-            return 1
-        if opened is None:
-            return 1
-        workspace = opened
-        try:
-            window = MainWindow(workspace, log_path, signed=signed)
-            window.show_for_screen()
-            code = app.exec()
-            window.close()
-        finally:
-            workspace.close()
-        return code
+        return run_desk(app, path, args.today, signed, log_path)
     finally:
         sys.excepthook = previous_hook
         for translator in translators:

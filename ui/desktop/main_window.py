@@ -55,6 +55,8 @@ from ui.desktop.errors import report_bug
 from ui.desktop.idle_lock import IdleWatch
 from ui.desktop.importing import RosterImport
 from ui.desktop.models import HouseholdTableModel
+from ui.desktop.password_dialog import PasswordDialog
+from ui.desktop.practice import ask_end_practice
 from ui.desktop.printer import ReceiptPrinter, where_text
 from ui.desktop.printer_settings import PrinterSettingsDialog
 from ui.desktop.progress_page import ProgressDialog
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         self.remittances_page: RemittancesPage | None = None
         self.progress_dialog: ProgressDialog | None = None
         self.backup_error = ""
+        self.practice_ending = False  # closed to end practice: the desk reopens (main.py)
         self._sync_asked = False
         self.last_receipt: str | None = None
         self._last_query: str | None = None
@@ -322,6 +325,14 @@ class MainWindow(QMainWindow):
         self.enroll_action = QAction(self.tr("&Register with the county…"), self)
         self.enroll_action.triggered.connect(self.show_enrollment)
         settings_menu.addAction(self.enroll_action)
+        self.password_action = QAction(self.tr("Change &password…"), self)
+        self.password_action.triggered.connect(self.change_password)
+        self.password_action.setVisible(self.signed is not None)
+        settings_menu.addAction(self.password_action)
+        self.end_practice_action = QAction(self.tr("&End practice…"), self)
+        self.end_practice_action.triggered.connect(self.end_practice)
+        self.end_practice_action.setVisible(bool(self.workspace.demo))
+        settings_menu.addAction(self.end_practice_action)
 
     def _build_status_bar(self) -> None:
         self.date_label = QLabel(self.date_text())
@@ -840,6 +851,29 @@ class MainWindow(QMainWindow):
         self.enroll_dialog = dialog
         dialog.open()
         return dialog
+
+    @Slot()
+    def change_password(self) -> PasswordDialog | None:
+        """设置 → 修改密码: the signed-in agent's own."""
+        path = self.workspace.db.path
+        if self.signed is None or path is None:
+            return None
+        dialog = PasswordDialog(path, self.signed.name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(self.tr("Password changed."), 10_000)
+        )
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def end_practice(self) -> bool:
+        """设置 → 结束练习: after a yes, the window closes and main.py puts the demo aside."""
+        if not ask_end_practice(self):
+            return False
+        self.practice_ending = True
+        self.close()
+        return True
 
     @Slot()
     def _enrollment_closed(self) -> None:

@@ -1,4 +1,4 @@
-"""登录: the first account on a new device, signing in at start, and unlocking a locked desk."""
+"""登录: signing in at start, unlocking a locked desk, and a supervisor's approval."""
 
 from __future__ import annotations
 
@@ -27,14 +27,13 @@ ERROR_STYLE = "color: #b00020; font-weight: bold;"
 class SignInDialog(QDialog):
     """Name and password/PIN; `signed` holds who signed in once the dialog is accepted.
 
-    Three uses: the first run (name, secret twice: makes the first account and encrypts the
-    data), the start of a day, and unlocking a desk the idle timer locked."""
+    Three uses: the start of a day, unlocking a desk the idle timer locked, and a supervisor
+    approving a large void. (The first account is made by the first-run wizard.)"""
 
     def __init__(
         self,
         db_path: Path,
         *,
-        first_run: bool = False,
         locked_for: str | None = None,
         approval: str | None = None,
         clock: Callable[[], datetime] = datetime.now,
@@ -42,7 +41,6 @@ class SignInDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.db_path = db_path
-        self.first_run = first_run
         self.locked_for = locked_for
         self.approval = approval  # what a supervisor is asked to approve
         self.clock = clock
@@ -58,20 +56,12 @@ class SignInDialog(QDialog):
         self.name = QComboBox()
         self.name.setEditable(True)
         self.name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        if not first_run:
-            names = [a.name for a in _accounts(db_path) if not a.disabled]
-            self.name.addItems(names)
-        self.name.setCurrentText(locked_for or (self.name.itemText(0) if not first_run else ""))
+        self.name.addItems([a.name for a in _accounts(db_path) if not a.disabled])
+        self.name.setCurrentText(locked_for or self.name.itemText(0))
         form.addRow(self.tr("&Account"), self.name)
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("&Password or PIN"), self.secret)
-        self.again = QLineEdit()
-        self.again.setEchoMode(QLineEdit.EchoMode.Password)
-        if first_run:
-            form.addRow(self.tr("&Again"), self.again)
-        else:
-            self.again.hide()
         layout.addLayout(form)
         self.message = QLabel()
         self.message.setObjectName("sign-in-message")
@@ -80,8 +70,9 @@ class SignInDialog(QDialog):
         self.message.hide()
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox()
-        ok = self.tr("Create and encrypt") if first_run else self.tr("Sign in")
-        self.ok_button = self.buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(
+            self.tr("Sign in"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.ok_button.setDefault(True)
         if approval is not None:
             self.ok_button.setText(self.tr("Approve"))
@@ -99,8 +90,6 @@ class SignInDialog(QDialog):
     def _title(self) -> str:
         if self.approval is not None:
             return self.tr("Supervisor approval")
-        if self.first_run:
-            return self.tr("First run: create the supervisor account")
         if self.locked_for is not None:
             return self.tr("Locked")
         return self.tr("Sign in")
@@ -108,12 +97,6 @@ class SignInDialog(QDialog):
     def _intro(self) -> str:
         if self.approval is not None:
             return self.approval
-        if self.first_run:
-            return self.tr(
-                "This device has no account yet. The first account is a supervisor, who adds "
-                "the agents. Its password protects the data on this laptop: it will be "
-                "encrypted now. A PIN needs at least 6 digits, a password at least 8 characters."
-            )
         if self.locked_for is not None:
             return self.tr(
                 "The desk was locked ({name}). Type the password to go on where you left off; "
@@ -138,31 +121,20 @@ class SignInDialog(QDialog):
             self.show_message(self.tr("Type the account name."))
             self.name.setFocus()
             return
-        if self.first_run and secret != self.again.text():
-            self.show_message(self.tr("The two passwords differ."))
-            self.again.clear()
-            self.again.setFocus()
-            return
         self.setCursor(Qt.CursorShape.WaitCursor)
         try:
-            if self.first_run:
-                self.signed = accounts.create_first_account(
-                    self.db_path, name, secret, self.clock()
-                )
-            elif self.approval is not None:
+            if self.approval is not None:
                 self.approved = accounts.approve(self.db_path, name, secret, self.clock())
             else:
                 self.signed = accounts.sign_in(self.db_path, name, secret, self.clock())
         except accounts.KeyringError as exc:
             self.show_message(str(exc))
             self.secret.clear()
-            self.again.clear()
             self.secret.setFocus()
             return
         finally:
             self.unsetCursor()
         self.secret.clear()  # the secret does not stay in a widget
-        self.again.clear()
         self.accept()
 
 

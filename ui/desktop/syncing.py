@@ -91,6 +91,7 @@ class SyncOutcome:
 class EnrollOutcome:
     answer: dict[str, Any] | None
     error: str = ""
+    offline: bool = False  # the server never answered (as opposed to refusing the code)
 
 
 class StopAwareTransport(httpx.BaseTransport):
@@ -267,14 +268,7 @@ class SyncController(QObject):
         workspace, enroll_fn = self.workspace, self._enroll_fn
 
         def work(control: TaskControl) -> EnrollOutcome:
-            try:
-                layer = partial(StopAwareTransport, control)
-                return EnrollOutcome(enroll_fn(workspace, server, code, layer))
-            except SyncError as exc:
-                return EnrollOutcome(None, str(exc))
-            except Exception as exc:
-                log.exception("Enrollment failed")
-                return EnrollOutcome(None, f"{type(exc).__name__}: {exc}")
+            return try_enroll(enroll_fn, workspace, server, code, control)
 
         task = Task(work)
         task.signals.succeeded.connect(self._enrolled)
@@ -303,6 +297,20 @@ class SyncController(QObject):
         self._closing = True
         self.timer.stop()
         self.runner.shutdown()
+
+
+def try_enroll(
+    enroll_fn: EnrollFunction, workspace: Workspace, server: str, code: str, control: TaskControl
+) -> EnrollOutcome:
+    """Enroll on a worker thread: the county's answer, or why not (never an exception)."""
+    try:
+        layer = partial(StopAwareTransport, control)
+        return EnrollOutcome(enroll_fn(workspace, server, code, layer))
+    except SyncError as exc:
+        return EnrollOutcome(None, str(exc), offline=_unreachable(exc))
+    except Exception as exc:
+        log.exception("Enrollment failed")
+        return EnrollOutcome(None, f"{type(exc).__name__}: {exc}")
 
 
 def last_sync_text(last_ok: str | None, now: datetime | None = None) -> str:

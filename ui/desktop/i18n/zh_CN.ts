@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AccountPage</name>
+    <message>
+        <source>Your account</source>
+        <translation>您的账户</translation>
+    </message>
+    <message>
+        <source>Choose the name and password you will sign in with.</source>
+        <translation>请设定登录用的姓名和密码。</translation>
+    </message>
+    <message>
+        <source>This first account manages this laptop (it can add other agents later), and its password encrypts the data on it: keep it safe, nobody can read the data without it. A PIN needs at least 6 digits, a password at least 8 characters.</source>
+        <translation>第一个账户是本机的管理员（以后可以添加其他代收员），它的密码用来加密本机数据：请妥善保管，没有密码谁也读不出数据。PIN 至少 6 位数字，密码至少 8 个字符。</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>姓名(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Password or PIN</source>
+        <translation>密码或 PIN(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Again</source>
+        <translation>再输一次(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Create account</source>
+        <translation>创建账户(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Type your name.</source>
+        <translation>请输入姓名。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
     <name>CashBanner</name>
     <message>
         <source>{message} · Close the day: Ctrl+D</source>
@@ -250,6 +289,89 @@
     </message>
 </context>
 <context>
+    <name>CountyPage</name>
+    <message>
+        <source>County medical insurance office</source>
+        <translation>县医保局</translation>
+    </message>
+    <message>
+        <source>Registering links this laptop to the county: it receives your villages&apos; roster and sends the payments. The county gives you its server&apos;s address and a one-time code.</source>
+        <translation>注册后本机与县医保局连通：接收所辖村的花名册，上报收费记录。服务器地址和一次性注册码由县医保局提供。</translation>
+    </message>
+    <message>
+        <source>&amp;Register with the county now</source>
+        <translation>现在向县医保局注册(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Practise &amp;offline with the demo county (nothing is sent)</source>
+        <translation>先离线练习，使用演示县数据（不上报）(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Register &amp;later (work offline; import a roster file or register in Settings)</source>
+        <translation>稍后注册（离线使用；可导入花名册文件，或以后在“设置”中注册）(&amp;L)</translation>
+    </message>
+    <message>
+        <source>e.g. http://10.0.0.5:8750</source>
+        <translation>如 http://10.0.0.5:8750</translation>
+    </message>
+    <message>
+        <source>12 letters and digits</source>
+        <translation>12 位字母和数字</translation>
+    </message>
+    <message>
+        <source>County server &amp;address:</source>
+        <translation>县级服务器地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Registration co&amp;de:</source>
+        <translation>注册码(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>下一步(&amp;N) &gt;</translation>
+    </message>
+    <message>
+        <source>Practise &amp;offline with the demo county (loaded already; nothing is sent)</source>
+        <translation>先离线练习，使用演示县数据（已载入，不上报）(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Enter the registration code.</source>
+        <translation>请填写注册码。</translation>
+    </message>
+    <message>
+        <source>Registering with {server}…</source>
+        <translation>正在向 {server} 注册…</translation>
+    </message>
+    <message>
+        <source>The county server does not answer. Check the network and the address (ask the county), then press Next to try again.</source>
+        <translation>县级服务器没有应答。请检查网络和服务器地址（可向县医保局确认），然后按“下一步”重试。</translation>
+    </message>
+    <message>
+        <source>Or choose “Register later” to start offline now: the app works without the county, and you can register in Settings when you are connected.</source>
+        <translation>也可以选“稍后注册”，现在就离线使用：不连县医保局也能收费，联网后在“设置”中注册即可。</translation>
+    </message>
+    <message>
+        <source>Registered.</source>
+        <translation>注册成功。</translation>
+    </message>
+    <message>
+        <source>Loading the demo county {county}…</source>
+        <translation>正在载入演示县 {county}…</translation>
+    </message>
+    <message>
+        <source>The demo county is ready: {people} people to practise on.</source>
+        <translation>演示县已就绪：共 {people} 人可供练习。</translation>
+    </message>
+    <message>
+        <source>The demo county could not be loaded: {error}</source>
+        <translation>演示县载入失败：{error}</translation>
+    </message>
+    <message>
+        <source>Choose “Register later” to go on.</source>
+        <translation>请选“稍后注册”继续。</translation>
+    </message>
+</context>
+<context>
     <name>DailyChart</name>
     <message>
         <source>Task {target}</source>
@@ -456,6 +578,64 @@
     </message>
 </context>
 <context>
+    <name>DonePage</name>
+    <message>
+        <source>Ready to collect</source>
+        <translation>可以开始收费了</translation>
+    </message>
+    <message>
+        <source>Account: {name}</source>
+        <translation>账户：{name}</translation>
+    </message>
+    <message>
+        <source>Registered with {server}.</source>
+        <translation>已向 {server} 注册。</translation>
+    </message>
+    <message>
+        <source>The villages&apos; roster arrives with the first sync.</source>
+        <translation>所辖村的花名册将在第一次同步时下载。</translation>
+    </message>
+    <message>
+        <source>Practising on the demo county: nothing is sent. Before collecting for real, end practice in Settings (the practice data is kept as a copy) and register.</source>
+        <translation>正在用演示县练习，不会上报。正式收费前，请在“设置”中结束练习（练习数据会另存一份），再注册。</translation>
+    </message>
+    <message>
+        <source>Not registered yet: register in Settings when connected, or import the roster file the county gave you (File → Import roster).</source>
+        <translation>尚未注册：联网后在“设置”中注册，或导入县医保局发的花名册文件（文件 → 导入花名册）。</translation>
+    </message>
+    <message>
+        <source>Receipts print to: {target}</source>
+        <translation>收据打印到：{target}</translation>
+    </message>
+    <message>
+        <source>Each of these can be changed later in the Settings menu. Press Finish to start collecting.</source>
+        <translation>以上各项以后都可以在“设置”菜单中修改。按“完成”开始收费。</translation>
+    </message>
+</context>
+<context>
+    <name>EndPractice</name>
+    <message>
+        <source>End practice</source>
+        <translation>结束练习</translation>
+    </message>
+    <message>
+        <source>End practice and start collecting for real?</source>
+        <translation>结束练习，开始正式收费吗？</translation>
+    </message>
+    <message>
+        <source>The demo county and everything recorded while practising are kept as a copy beside the data file, and this laptop starts empty with the same accounts. Then register with the county to receive your villages&apos; roster.</source>
+        <translation>演示县数据和练习时的所有记录会在数据文件旁另存一份，本机换成空数据库，账户不变。然后向县医保局注册，接收所辖村的花名册。</translation>
+    </message>
+    <message>
+        <source>&amp;End practice</source>
+        <translation>结束练习(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Keep practising</source>
+        <translation>继续练习(&amp;K)</translation>
+    </message>
+</context>
+<context>
     <name>EnrollDialog</name>
     <message>
         <source>Register with the county</source>
@@ -490,6 +670,14 @@
         <translation>注册(&amp;R)</translation>
     </message>
     <message>
+        <source>The first sync is fetching the villages&apos; roster now.</source>
+        <translation>正在进行第一次同步，下载所辖村的花名册。</translation>
+    </message>
+    <message>
+        <source>Enter the registration code.</source>
+        <translation>请填写注册码。</translation>
+    </message>
+    <message>
         <source>Enter the county server&apos;s address.</source>
         <translation>请填写县级服务器地址。</translation>
     </message>
@@ -498,8 +686,14 @@
         <translation>“{text}”不是服务器地址。</translation>
     </message>
     <message>
-        <source>Enter the registration code.</source>
-        <translation>请填写注册码。</translation>
+        <source>Device {device}
+Receipt prefix {prefix} (new receipts start with it)
+Agent {agent}
+Villages {villages}</source>
+        <translation>设备 {device}
+收据前缀 {prefix}（新收据以此开头）
+代收员 {agent}
+村 {villages}</translation>
     </message>
     <message>
         <source>A registration is already running; wait for it.</source>
@@ -517,17 +711,32 @@
         <source>Registered.</source>
         <translation>注册成功。</translation>
     </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
     <message>
-        <source>Device {device}
-Receipt prefix {prefix} (new receipts start with it)
-Agent {agent}
-Villages {villages}
-The first sync is fetching the villages&apos; roster now.</source>
-        <translation>设备编号 {device}
-收据前缀 {prefix}（此后的收据号以它开头）
-代收员 {agent}
-村 {villages}
-正在进行首次同步，下载本村花名册。</translation>
+        <source>Village Collect: first run</source>
+        <translation>村医保代收：首次使用</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>下一步(&amp;N) &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; 上一步(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>完成(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Set up later</source>
+        <translation>以后再设置(&amp;S)</translation>
     </message>
 </context>
 <context>
@@ -710,6 +919,14 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>向县医保局注册(&amp;R)…</translation>
     </message>
     <message>
+        <source>Change &amp;password…</source>
+        <translation>修改密码(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;End practice…</source>
+        <translation>结束练习(&amp;E)…</translation>
+    </message>
+    <message>
         <source>Business date {date} · benefit year {year}</source>
         <translation>业务日期 {date} · {year}年度</translation>
     </message>
@@ -772,6 +989,10 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Synced: {sent} records sent, {changes} changes from the county</source>
         <translation>同步完成：上传 {sent} 条记录，下载 {changes} 条变更</translation>
+    </message>
+    <message>
+        <source>Password changed.</source>
+        <translation>密码已修改。</translation>
     </message>
     <message>
         <source>Import roster</source>
@@ -890,6 +1111,33 @@ The first sync is fetching the villages&apos; roster now.</source>
     </message>
 </context>
 <context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Account {name}. A PIN needs at least 6 digits, a password at least 8 characters.</source>
+        <translation>账户 {name}。PIN 至少 6 位数字，密码至少 8 个字符。</translation>
+    </message>
+    <message>
+        <source>&amp;Current password</source>
+        <translation>原密码(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;New password</source>
+        <translation>新密码(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Again</source>
+        <translation>再输一次(&amp;G)</translation>
+    </message>
+    <message>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
+    </message>
+</context>
+<context>
     <name>PrintFailedBox</name>
     <message>
         <source>Receipt not printed</source>
@@ -909,11 +1157,7 @@ The first sync is fetching the villages&apos; roster now.</source>
     </message>
 </context>
 <context>
-    <name>PrinterSettingsDialog</name>
-    <message>
-        <source>Printer</source>
-        <translation>打印机</translation>
-    </message>
+    <name>PrinterForm</name>
     <message>
         <source>PDF files in a folder</source>
         <translation>PDF 文件（存入文件夹）</translation>
@@ -963,6 +1207,10 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>图片（旧式打印机）</translation>
     </message>
     <message>
+        <source>Print a &amp;test page</source>
+        <translation>打印测试页(&amp;T)</translation>
+    </message>
+    <message>
         <source>&amp;Print to:</source>
         <translation>打印到(&amp;P)：</translation>
     </message>
@@ -1007,6 +1255,10 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>厂商ID:产品ID（十六进制），如 0416:5011</translation>
     </message>
     <message>
+        <source>No printer is installed on this computer. Install the printer&apos;s driver, or choose a receipt printer or PDF files.</source>
+        <translation>这台电脑没有安装打印机。请安装打印机驱动，或改选小票打印机、PDF 文件。</translation>
+    </message>
+    <message>
         <source>Serial ports on this computer: {ports}</source>
         <translation>本机串口：{ports}</translation>
     </message>
@@ -1017,6 +1269,18 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>The ids are shown by lsusb on Linux, or in Device Manager&apos;s hardware ids (VID_0416&amp;PID_5011) on Windows.</source>
         <translation>ID 可在 Linux 的 lsusb 中查到，或在 Windows 设备管理器的“硬件 ID”（VID_0416&amp;PID_5011）中查到。</translation>
+    </message>
+    <message>
+        <source>No USB printer found: check that it is on and its cable is plugged in, or choose the system printer.</source>
+        <translation>没有找到 USB 打印机：请检查打印机电源和 USB 线，或改选“系统打印机”。</translation>
+    </message>
+    <message>
+        <source>printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>USB printers found: {names}</source>
+        <translation>找到 USB 打印机：{names}</translation>
     </message>
     <message>
         <source>Receipt folder</source>
@@ -1033,6 +1297,38 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>A receipt printer takes 58 mm or 80 mm rolls, not A5.</source>
         <translation>小票打印机只能用 58 或 80 毫米卷纸，不能用 A5。</translation>
+    </message>
+    <message>
+        <source>Printing the test page…</source>
+        <translation>正在打印测试页…</translation>
+    </message>
+    <message>
+        <source>The test page went to {where}. Check the paper: the Chinese text, the amounts and the QR code must be clear (a phone should scan the code).</source>
+        <translation>测试页已送到 {where}。请看打印出来的纸：中文、金额和二维码都应清楚（用手机应能扫出二维码）。</translation>
+    </message>
+    <message>
+        <source>The test page did not print: {reason}
+Check the printer and try again, choose another printer, or keep PDF files for now and set the printer later in Settings.</source>
+        <translation>测试页没有打印出来：{reason}
+请检查打印机后重试，或改选其他打印机；也可以先保存为 PDF 文件，以后在“设置”中再设打印机。</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterPage</name>
+    <message>
+        <source>Receipt printer</source>
+        <translation>收据打印机</translation>
+    </message>
+    <message>
+        <source>Choose where receipts print and print a test page. With no printer at hand, keep PDF files: receipts are saved and can be printed later.</source>
+        <translation>选择收据打印到哪里，并打印一张测试页。手头没有打印机时，先保存为 PDF 文件：收据会保存下来，以后再打印。</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterSettingsDialog</name>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
     </message>
 </context>
 <context>
@@ -1482,14 +1778,6 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>密码或 PIN(&amp;P)</translation>
     </message>
     <message>
-        <source>&amp;Again</source>
-        <translation>再输一次(&amp;G)</translation>
-    </message>
-    <message>
-        <source>Create and encrypt</source>
-        <translation>创建并加密</translation>
-    </message>
-    <message>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
@@ -1506,16 +1794,8 @@ The first sync is fetching the villages&apos; roster now.</source>
         <translation>管理员批准</translation>
     </message>
     <message>
-        <source>First run: create the supervisor account</source>
-        <translation>首次使用：创建管理员账户</translation>
-    </message>
-    <message>
         <source>Locked</source>
         <translation>已锁定</translation>
-    </message>
-    <message>
-        <source>This device has no account yet. The first account is a supervisor, who adds the agents. Its password protects the data on this laptop: it will be encrypted now. A PIN needs at least 6 digits, a password at least 8 characters.</source>
-        <translation>本机还没有账户。第一个账户是管理员，由管理员添加代收员。它的密码保护本机上的数据：数据将随即加密。数字 PIN 至少 6 位，密码至少 8 位。</translation>
     </message>
     <message>
         <source>The desk was locked ({name}). Type the password to go on where you left off; another agent may sign in instead.</source>
@@ -1528,10 +1808,6 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Type the account name.</source>
         <translation>请填写账户名。</translation>
-    </message>
-    <message>
-        <source>The two passwords differ.</source>
-        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -1718,6 +1994,14 @@ The first sync is fetching the villages&apos; roster now.</source>
     <message>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
+    </message>
+    <message>
+        <source>Practice ended</source>
+        <translation>练习已结束</translation>
+    </message>
+    <message>
+        <source>The practice data is kept in {file}. This laptop now starts empty: register with the county to receive your villages&apos; roster.</source>
+        <translation>练习数据已另存为 {file}。本机现在是空的：请向县医保局注册，接收所辖村的花名册。</translation>
     </message>
 </context>
 <context>
