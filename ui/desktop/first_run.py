@@ -132,6 +132,7 @@ class CountyPage(QWizardPage):
         self.owner = wizard
         self.choice: str | None = None  # how the step ended: REGISTERED, PRACTICE or LATER
         self.answer: dict[str, Any] | None = None
+        self.registered_with = ""  # the server's address as used (with its scheme)
         self.busy = False
         self.setTitle(self.tr("County medical insurance office"))
         self.setSubTitle(
@@ -245,6 +246,7 @@ class CountyPage(QWizardPage):
         def work(control: TaskControl) -> EnrollOutcome:
             return try_enroll(enroll_fn, workspace, server, code, control)
 
+        self.registered_with = server
         self._say(self.tr("Registering with {server}…").format(server=server))
         self._set_busy(True)
         task = Task(work)
@@ -393,8 +395,7 @@ class DonePage(QWizardPage):
             lines.append(self.tr("Account: {name}").format(name=owner.signed.name))
         county = owner.county_page
         if county.choice == REGISTERED and county.answer is not None:
-            server = county.server.text().strip()
-            lines.append(self.tr("Registered with {server}.").format(server=server))
+            lines.append(self.tr("Registered with {server}.").format(server=county.registered_with))
             lines.append(answer_summary(county.answer))
             lines.append(self.tr("The villages' roster arrives with the first sync."))
         elif county.choice == PRACTICE:
