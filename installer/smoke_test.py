@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -209,6 +210,27 @@ def test_cli(bundle: Bundle, expected_version: str | None) -> None:
     county = bundle.run("vcollect", "county", "serve", "--db", str(temp / "c.db"), expect=1)
     check("县级服务组件" in county.stderr, f"county serve: {county.stderr}")
     step("county serve: says the server packages are not in this bundle")
+    test_site_file(bundle)
+
+
+def test_site_file(bundle: Bundle) -> None:
+    """The county server's address in village-collect.ini beside the program (what the IT
+    officer's installer writes) is what the bundle enrolls with when none is typed."""
+    with socket.socket() as closed:  # an address nobody answers: refused at once
+        closed.bind(("127.0.0.1", 0))
+        address = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    site = bundle.folder / "village-collect.ini"
+    check(not site.exists(), f"{site} is already there: the bundle must not ship one")
+    site.write_text(f"[county]\nserver = {address}\n", encoding="utf-8")
+    try:
+        fresh = str(bundle.temp / "site.db")
+        enroll = bundle.run(
+            "vcollect", "device", "enroll", "--code", "ABCDEF123456", "--db", fresh, expect=1
+        )
+    finally:
+        site.unlink()
+    check(address in enroll.stderr, f"device enroll did not use the site file:\n{enroll.stderr}")
+    step("village-collect.ini beside the program gives the county address (device enroll)")
 
 
 def start_desktop(

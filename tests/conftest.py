@@ -23,6 +23,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    # Nor the machine's site file (/etc/village-collect): none, unless a test writes one.
+    monkeypatch.setenv("VCOLLECT_SITE_FILE", str(tmp_path / "no-site-file.ini"))
 
 
 @pytest.fixture(scope="session")

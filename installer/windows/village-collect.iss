@@ -87,3 +87,16 @@ Filename: "{app}\{#GuiExe}"; Description: "{cm:LaunchApp}"; Flags: nowait postin
 ; Only what the program itself may leave in its folder; %LOCALAPPDATA%\village-collect (the
 ; database, its keys and backups) is never touched.
 Type: filesandordirs; Name: "{app}\_internal"
+
+[INI]
+; The county server's address for every laptop of a county: setup.exe /SERVER=https://10.0.0.5:8750
+; (with /VERYSILENT for a deployment tool) writes it beside the program, where the first run's
+; wizard reads it (app/site_defaults.py) so agents type only their code. Without /SERVER the
+; file is left as it is: an upgrade keeps the address an earlier install wrote.
+Filename: "{app}\village-collect.ini"; Section: "county"; Key: "server"; String: "{param:SERVER}"; Check: ServerGiven
+
+[Code]
+function ServerGiven: Boolean;
+begin
+  Result := ExpandConstant('{param:SERVER}') <> '';
+end;

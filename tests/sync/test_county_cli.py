@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from sync.server.county import CountyDatabase, add_device
+from tests.county_server import ServerProcess, village_codes
 from ui.cli.main import main
 
 
@@ -53,3 +55,20 @@ def test_the_county_commands(
     assert code == 0 and "没有更正申请" in out
     code, _, err = run(capsys, "county", "corrections", "decide", "7", "--reject", "--reason", "x")
     assert code == 1 and "找不到更正申请" in err
+
+
+def test_an_agent_enrolls_with_the_address_the_site_file_brings(
+    county: CountyDatabase, server: ServerProcess, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    db = ["--db", str(tmp_path / "laptop.db")]
+    code = add_device(county, "张三", [village_codes(county)[0]]).code
+    out_code, _, err = run(capsys, *db, "device", "enroll", "--code", code)
+    assert out_code == 1 and "--server" in err and "village-collect.ini" in err
+    site = tmp_path / "village-collect.ini"
+    site.write_text(f"[county]\nserver = {server.url}\n", encoding="utf-8")
+    monkeypatch.setenv("VCOLLECT_SITE_FILE", str(site))
+    out_code, out, err = run(capsys, *db, "device", "enroll", "--code", code, "--json")
+    assert out_code == 0, err
+    answer = json.loads(out)
+    assert answer["agent"] == "张三" and len(answer["villages"]) == 1, answer

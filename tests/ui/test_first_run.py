@@ -334,3 +334,24 @@ def test_a_training_database_starts_on_practice(
     assert page.choice == PRACTICE
     shown.reject()  # 以后再设置: the account stays, the desk would open with it
     assert shown.signed is not None and shown.workspace is None
+
+
+def test_the_installation_brings_the_server_address(
+    qtbot: QtBot, new_laptop: Path, county: CountyDatabase, server: ServerProcess,
+    chinese_ui: None, cheap_kdf: None, no_devices: None, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """200 laptops, one site file: the agent types only the code the county gave them."""
+    site = tmp_path / "village-collect.ini"
+    site.write_text(f"[county]\nserver = {server.url}\n", encoding="utf-8")
+    monkeypatch.setenv("VCOLLECT_SITE_FILE", str(site))
+    wizard = show_wizard(qtbot, new_laptop)
+    create_account(qtbot, wizard)
+    page = wizard.county_page
+    assert page.server.text() == server.url
+    qtbot.waitUntil(lambda: focused() is page.code)
+    type_text(qtbot, add_device(county, "张丽", [village_codes(county)[0]]).code)
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.printer_page, timeout=WAIT_MS)
+    assert page.choice == REGISTERED and page.registered_with == server.url
+    wizard.reject()

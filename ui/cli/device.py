@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app.site_defaults import site_defaults
 from sync.client import SyncError, enroll, sync
-from ui.cli.common import emit
+from ui.cli.common import CommandError, emit
 from ui.cli.common import workspace as workspace_for
 
 USER_ERRORS = (SyncError,)
@@ -19,7 +20,8 @@ def add_commands(
     cmds = device.add_subparsers(dest="command", required=True, parser_class=parser_class)
     enroll_cmd = cmds.add_parser("enroll", help="用注册码注册本设备", parents=[common])
     enroll_cmd.add_argument(
-        "--server", required=True, help="县级服务器地址，如 http://10.0.0.5:8750"
+        "--server",
+        help="县级服务器地址，如 http://10.0.0.5:8750；不给则用站点文件 village-collect.ini 的",
     )
     enroll_cmd.add_argument("--code", required=True, help="县医保局给的一次性注册码")
     enroll_cmd.set_defaults(handler=cmd_enroll)
@@ -29,9 +31,14 @@ def add_commands(
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
+    server = args.server or site_defaults().server
+    if not server:
+        raise CommandError(
+            "请用 --server 给出县级服务器地址（或由县里在站点文件 village-collect.ini 中设定）"
+        )
     workspace = workspace_for(args, create=True)
     try:
-        answer = enroll(workspace, args.server, args.code)
+        answer = enroll(workspace, server, args.code)
     finally:
         workspace.close()
     data = {

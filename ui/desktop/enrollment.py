@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.site_defaults import site_defaults
 from ui.desktop.syncing import EnrollOutcome, SyncController
 
 DEFAULT_SCHEME = "http://"
@@ -87,7 +88,8 @@ class EnrollDialog(QDialog):
                 self.tr("This computer is registered with {server}.").format(server=server)
             )
         self.current.setVisible(bool(server))
-        self.server = QLineEdit(server or "")
+        # Not registered yet: the address the installation brings, if any.
+        self.server = QLineEdit(server or site_defaults().server)
         self.server.setPlaceholderText(self.tr("e.g. http://10.0.0.5:8750"))
         self.code = QLineEdit()
         self.code.setPlaceholderText(self.tr("12 letters and digits"))
@@ -126,7 +128,7 @@ class EnrollDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
         controller.enroll_finished.connect(self._finished)
-        (self.code if server else self.server).setFocus()
+        (self.code if self.server.text() else self.server).setFocus()
 
     @property
     def busy(self) -> bool:

@@ -26,6 +26,7 @@ from app import accounts
 from app.accounts import SignedIn
 from app.demo.counties import SCALES
 from app.demo.setup import init_demo
+from app.site_defaults import SiteDefaults, site_defaults
 from app.workspace import Workspace, open_workspace
 from printing.specimen import specimen_for
 from printing.targets import DEFAULT_RENDERERS, Renderer, Sender
@@ -153,7 +154,7 @@ class CountyPage(QWizardPage):
         for button in (self.register, self.practice, self.later):
             self.choices.addButton(button)
         self.register.setChecked(True)
-        self.server = QLineEdit()
+        self.server = QLineEdit(wizard.defaults.server)
         self.server.setPlaceholderText(self.tr("e.g. http://10.0.0.5:8750"))
         self.code = QLineEdit()
         self.code.setPlaceholderText(self.tr("12 letters and digits"))
@@ -196,6 +197,8 @@ class CountyPage(QWizardPage):
             )
             self.practice.setChecked(True)
         focus: QWidget = self.practice if self.practice.isChecked() else self.server
+        if focus is self.server and self.server.text():
+            focus = self.code  # the installation brought the address: only the code is typed
         # Queued: the wizard gives the page's first widget the focus after this returns.
         QTimer.singleShot(0, focus.setFocus)
 
@@ -430,7 +433,8 @@ class FirstRunWizard(QWizard):
     """The first start of a new laptop: account, county, printer, done.
 
     `signed` holds the account once it is made (the desk opens with it, even if the agent
-    leaves the wizard early: every later step also lives in Settings). `enroll_fn`, `senders`
+    leaves the wizard early: every later step also lives in Settings). `defaults` are the
+    installation's (app/site_defaults.py: the county server's address). `enroll_fn`, `senders`
     and `renderers` are what tests swap for fakes."""
 
     opened = Signal()  # the account exists and the data is open
@@ -444,10 +448,12 @@ class FirstRunWizard(QWizard):
         enroll_fn: EnrollFunction = enroll,
         senders: Mapping[str, Sender] | None = None,
         renderers: Mapping[str, Renderer] = DEFAULT_RENDERERS,
+        defaults: SiteDefaults | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("first-run")
+        self.defaults = site_defaults() if defaults is None else defaults
         self.db_path = db_path
         self.today = today
         self.clock = clock
