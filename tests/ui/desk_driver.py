@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
@@ -21,6 +22,8 @@ from printing.targets import PRINTER_KEY
 from ui.desktop.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+W = TypeVar("W", bound=QWidget)
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 WAIT_MS = 20_000  # a generous ceiling for the worker; tests finish as soon as it signals
 
 
@@ -179,3 +182,33 @@ def scan_qr(pdf: Path, page: int = 1) -> str:
     return run_tool(
         "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", f"{prefix}.png"
     ).strip()
+
+
+def focused() -> QWidget:
+    """The widget the keyboard is in now."""
+    widget = QApplication.focusWidget()
+    assert widget is not None, "no widget has the keyboard focus"
+    return widget
+
+
+def type_here(qtbot: QtBot, text: str) -> None:
+    """Type into the focused widget; Chinese comes from the input method, not as key presses."""
+    if text.isascii():
+        qtbot.keyClicks(focused(), text)
+    else:
+        commit_text(focused(), text)
+
+
+def press(qtbot: QtBot, which: Qt.Key, modifier: Qt.KeyboardModifier = NO_MODIFIER) -> None:
+    """One key (with a modifier) to the focused widget."""
+    qtbot.keyClick(focused(), which, modifier)
+
+
+def show_active(qtbot: QtBot, widget: W) -> W:
+    """Show a top-level widget and wait until it has the keyboard, as the agent would see it."""
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    return widget

@@ -303,7 +303,7 @@ def test_desk_labels_and_keys_are_in_chinese(window: MainWindow) -> None:
         "资助",
         "本次应缴",
     ]
-    assert [a.text() for a in window.receipts_menu.actions() if a.text()] == [
+    assert [a.text() for a in window.menus.receipts_menu.actions() if a.text()] == [
         "今日收据(&D)…", "重打上一张(&L)", "日结(&C)…", "上解记录(&R)…", "打印机(&P)…",
     ]  # fmt: skip
 

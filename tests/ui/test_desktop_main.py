@@ -181,10 +181,10 @@ def test_ending_practice_reopens_the_desk_empty_and_asks_to_register(
         done.append(window)
         seen.append((window.workspace.demo, window.enroll_dialog is not None))
         if window.workspace.demo:
-            assert window.end_practice_action.isVisible()
-            window.end_practice_action.trigger()
+            assert window.menus.end_practice_action.isVisible()
+            window.menus.end_practice_action.trigger()
         else:
-            assert not window.end_practice_action.isVisible()
+            assert not window.menus.end_practice_action.isVisible()
             timer.stop()
             window.close()
 

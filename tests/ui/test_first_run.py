@@ -10,9 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from desk_driver import WAIT_MS, commit_text, pdf_text, scan_qr
+from desk_driver import WAIT_MS, focused, pdf_text, press, scan_qr, show_active, type_here
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from app import accounts
@@ -52,13 +52,7 @@ def no_devices(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def show_wizard(qtbot: QtBot, path: Path) -> FirstRunWizard:
-    shown = FirstRunWizard(path, TODAY, clock=lambda: NOW)
-    qtbot.addWidget(shown)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.activateWindow()
-    qtbot.waitUntil(shown.isActiveWindow)
-    return shown
+    return show_active(qtbot, FirstRunWizard(path, TODAY, clock=lambda: NOW))
 
 
 @pytest.fixture
@@ -74,38 +68,18 @@ def wizard(
 # --- keyboard helpers -------------------------------------------------------------------------
 
 
-def focused() -> QApplication:
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    return widget  # type: ignore[return-value]
-
-
-def type_text(qtbot: QtBot, text: str) -> None:
-    if text.isascii():
-        qtbot.keyClicks(focused(), text)
-    else:  # Chinese comes from the input method
-        commit_text(focused(), text)  # type: ignore[arg-type]
-
-
-NO_MODIFIER = Qt.KeyboardModifier.NoModifier
-
-
-def key(qtbot: QtBot, which: Qt.Key, modifier: Qt.KeyboardModifier = NO_MODIFIER) -> None:
-    qtbot.keyClick(focused(), which, modifier)
-
-
 def replace_text(qtbot: QtBot, text: str) -> None:
-    key(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    type_text(qtbot, text)
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    type_here(qtbot, text)
 
 
 def create_account(qtbot: QtBot, wizard: FirstRunWizard, name: str = "张丽") -> None:
-    type_text(qtbot, name)
-    key(qtbot, Qt.Key.Key_Tab)
-    type_text(qtbot, SECRET)
-    key(qtbot, Qt.Key.Key_Tab)
-    type_text(qtbot, SECRET)
-    key(qtbot, Qt.Key.Key_Return)
+    type_here(qtbot, name)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, SECRET)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, SECRET)
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.county_page)
 
 
@@ -121,19 +95,19 @@ def stored(path: Path, key_name: str, wizard: FirstRunWizard) -> str | None:
 
 def choose_kind(qtbot: QtBot, wizard: FirstRunWizard, text: str) -> None:
     """Alt+P to the printer kind, then arrows to the entry reading `text`."""
-    key(qtbot, Qt.Key.Key_P, ALT)
+    press(qtbot, Qt.Key.Key_P, ALT)
     form = wizard.printer_page.form
     assert form is not None and focused() is form.kind
     target = form.kind.findText(text)
     assert target >= 0
     while form.kind.currentIndex() < target:
-        key(qtbot, Qt.Key.Key_Down)
+        press(qtbot, Qt.Key.Key_Down)
     while form.kind.currentIndex() > target:
-        key(qtbot, Qt.Key.Key_Up)
+        press(qtbot, Qt.Key.Key_Up)
 
 
 def type_where(qtbot: QtBot, text: str) -> None:
-    key(qtbot, Qt.Key.Key_W, ALT)
+    press(qtbot, Qt.Key.Key_W, ALT)
     replace_text(qtbot, text)
 
 
@@ -142,7 +116,7 @@ def print_test_page(qtbot: QtBot, wizard: FirstRunWizard) -> tuple[bool, str]:
     form = wizard.printer_page.form
     assert form is not None
     with qtbot.waitSignal(form.tested, timeout=WAIT_MS) as tested:
-        key(qtbot, Qt.Key.Key_T, ALT)
+        press(qtbot, Qt.Key.Key_T, ALT)
     ok, message = tested.args
     assert form.result.text() == message and form.result.isVisible()
     return bool(ok), str(message)
@@ -166,18 +140,18 @@ def test_a_new_laptop_is_registered_and_prints_a_test_page(
     slot = add_device(county, "张丽", [village_codes(county)[0]])
     page = wizard.county_page
     qtbot.waitUntil(lambda: focused() is page.server)
-    type_text(qtbot, server.url)
-    key(qtbot, Qt.Key.Key_Tab)
-    type_text(qtbot, "WRONGCODE123")
+    type_here(qtbot, server.url)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, "WRONGCODE123")
     with qtbot.waitSignal(page.completeChanged, timeout=WAIT_MS):
-        key(qtbot, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not page.busy, timeout=WAIT_MS)
     assert wizard.currentPage() is page and page.choice is None
     assert "注册码" in page.status.text() and "稍后注册" in page.status.text()
     assert focused() is page.code
 
     replace_text(qtbot, slot.code)
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.printer_page, timeout=WAIT_MS)
     assert page.choice == REGISTERED and page.answer is not None
     assert stored(new_laptop, SERVER_KEY, wizard) == server.url
@@ -194,13 +168,13 @@ def test_a_new_laptop_is_registered_and_prints_a_test_page(
         assert words in text
     assert scan_qr(folder / SPECIMEN_FILE) == SPECIMEN_QR
 
-    key(qtbot, Qt.Key.Key_Return)  # Next: the printer is saved
+    press(qtbot, Qt.Key.Key_Return)  # Next: the printer is saved
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page)
     summary = wizard.done_page.summary.text()
     assert f"已向 {server.url} 注册。" in summary
     assert f"收据打印到：PDF 文件（存入文件夹）：{folder}" in summary
     with qtbot.waitSignal(wizard.accepted):
-        key(qtbot, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return)
     assert wizard.workspace is None  # closed: the desk opens it again
     assert stored(new_laptop, PRINTER_KEY, wizard) == f"pdf-folder:{folder}"
     assert [a.name for a in accounts.accounts(new_laptop)] == ["张丽"]
@@ -215,18 +189,18 @@ def test_no_server_then_practice_and_a_printer_that_fails(
     with socket.socket() as closed:  # a port nobody listens on: refused at once
         closed.bind(("127.0.0.1", 0))
         address = f"127.0.0.1:{closed.getsockname()[1]}"
-    type_text(qtbot, address)
-    key(qtbot, Qt.Key.Key_Tab)
-    type_text(qtbot, "ABCDEF123456")
-    key(qtbot, Qt.Key.Key_Return)
+    type_here(qtbot, address)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, "ABCDEF123456")
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not page.busy and page.status.text() != "", timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "没有应答" in page.status.text(), timeout=WAIT_MS)
     assert "稍后注册" in page.status.text() and wizard.currentPage() is page
 
     # The way on without the county: practise on the demo county.
-    key(qtbot, Qt.Key.Key_O, ALT)
+    press(qtbot, Qt.Key.Key_O, ALT)
     qtbot.waitUntil(page.practice.isChecked)  # a button's mnemonic clicks it 100 ms later
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.printer_page, timeout=WAIT_MS * 4)
     assert page.choice == PRACTICE and "演示县已就绪" in page.status.text()
 
@@ -237,11 +211,11 @@ def test_no_server_then_practice_and_a_printer_that_fails(
     assert not ok
     assert message.startswith("测试页没有打印出来：") and "以后在“设置”中再设打印机" in message
     choose_kind(qtbot, wizard, "PDF 文件（存入文件夹）")
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page)
     assert "正在用演示县练习，不会上报" in wizard.done_page.summary.text()
     with qtbot.waitSignal(wizard.accepted):
-        key(qtbot, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return)
     assert wizard.signed is not None
     workspace = open_workspace(new_laptop, today=TODAY, key=wizard.signed.data_key)
     try:
@@ -254,9 +228,9 @@ def test_register_later_with_no_printer_on_the_computer(
     qtbot: QtBot, wizard: FirstRunWizard, new_laptop: Path
 ) -> None:
     create_account(qtbot, wizard)
-    key(qtbot, Qt.Key.Key_L, ALT)
+    press(qtbot, Qt.Key.Key_L, ALT)
     qtbot.waitUntil(wizard.county_page.later.isChecked)
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.printer_page)
     assert wizard.county_page.choice == LATER
     form = wizard.printer_page.form
@@ -267,7 +241,7 @@ def test_register_later_with_no_printer_on_the_computer(
     assert form.hint.text().startswith("没有找到 USB 打印机")
     # Leaving the printer as PDF files beside the data: nothing to set up to collect.
     choose_kind(qtbot, wizard, "PDF 文件（存入文件夹）")
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page)
     summary = wizard.done_page.summary.text()
     assert "尚未注册" in summary and "导入花名册" in summary
@@ -281,9 +255,9 @@ def test_a_plugged_in_usb_printer_is_offered(
         printer_form, "usb_printers", lambda: [UsbPrinter(0x0416, 0x5011, "POS58 Printer")]
     )
     create_account(qtbot, wizard)
-    key(qtbot, Qt.Key.Key_L, ALT)
+    press(qtbot, Qt.Key.Key_L, ALT)
     qtbot.waitUntil(wizard.county_page.later.isChecked)
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.printer_page)
     choose_kind(qtbot, wizard, "USB 小票打印机（ESC/POS，直连 USB）")
     form = wizard.printer_page.form
@@ -296,24 +270,24 @@ def test_account_mistakes_are_said_and_nothing_is_made(
     qtbot: QtBot, wizard: FirstRunWizard, new_laptop: Path
 ) -> None:
     page = wizard.account_page
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
     assert page.message.text() == "请输入姓名。" and focused() is page.name
-    type_text(qtbot, "张丽")
-    key(qtbot, Qt.Key.Key_Tab)
-    type_text(qtbot, SECRET)
-    key(qtbot, Qt.Key.Key_Tab)
-    type_text(qtbot, "lengshi-2025")
-    key(qtbot, Qt.Key.Key_Return)
+    type_here(qtbot, "张丽")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, SECRET)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, "lengshi-2025")
+    press(qtbot, Qt.Key.Key_Return)
     assert page.message.text() == "两次输入的密码不一致。" and focused() is page.again
-    key(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
     replace_text(qtbot, "123456")  # a run of digits
-    key(qtbot, Qt.Key.Key_Tab)
-    type_text(qtbot, "123456")
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, "123456")
+    press(qtbot, Qt.Key.Key_Return)
     assert "PIN" in page.message.text() and wizard.currentPage() is page
     assert not accounts.has_accounts(new_laptop) and not is_encrypted(new_laptop)
     # Quit before an account exists: nothing to open, nothing made.
-    key(qtbot, Qt.Key.Key_Escape)
+    press(qtbot, Qt.Key.Key_Escape)
     assert not wizard.isVisible() and wizard.signed is None
     assert wizard.result() == QWizard.DialogCode.Rejected
     assert not accounts.has_accounts(new_laptop)
@@ -329,7 +303,7 @@ def test_a_training_database_starts_on_practice(
     create_account(qtbot, shown)
     page = shown.county_page
     assert page.practice.isChecked() and "已载入" in page.practice.text()
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: shown.currentPage() is shown.printer_page)
     assert page.choice == PRACTICE
     shown.reject()  # 以后再设置: the account stays, the desk would open with it
@@ -350,8 +324,8 @@ def test_the_installation_brings_the_server_address(
     page = wizard.county_page
     assert page.server.text() == server.url
     qtbot.waitUntil(lambda: focused() is page.code)
-    type_text(qtbot, add_device(county, "张丽", [village_codes(county)[0]]).code)
-    key(qtbot, Qt.Key.Key_Return)
+    type_here(qtbot, add_device(county, "张丽", [village_codes(county)[0]]).code)
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.printer_page, timeout=WAIT_MS)
     assert page.choice == REGISTERED and page.registered_with == server.url
     wizard.reject()

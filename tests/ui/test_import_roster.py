@@ -66,7 +66,7 @@ def test_import_summarises_and_names_the_rejected_row(
     )
     with qtbot.waitSignal(window.import_finished, timeout=20_000) as finished:
         press_ctrl_i(qtbot, window, path, monkeypatch)
-        assert not window.import_action.isEnabled()  # one import at a time
+        assert not window.menus.import_action.isEnabled()  # one import at a time
     report: ImportReport = finished.args[0]
     assert report.imported == 1 and [r.row for r in report.rejected] == [3]
 
@@ -79,7 +79,7 @@ def test_import_summarises_and_names_the_rejected_row(
     assert reason and "证件" in reason
     assert f"第 3 行：{reason}" in box.informativeText()
     assert box.informativeText().startswith("被拒绝的行")
-    assert window.import_action.isEnabled()
+    assert window.menus.import_action.isEnabled()
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not box.isVisible())
 
@@ -164,7 +164,7 @@ def test_a_file_that_is_not_a_roster_gets_its_message(
     box = shown_box(window)
     assert box.windowTitle() == "无法导入花名册"
     assert box.text() == str(expected.value)
-    assert window.import_action.isEnabled()
+    assert window.menus.import_action.isEnabled()
 
 
 def test_choosing_no_file_does_nothing(
@@ -173,4 +173,4 @@ def test_choosing_no_file_does_nothing(
     monkeypatch.setattr(window, "choose_roster_file", lambda: None)
     qtbot.keyClick(window.search_box, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     assert window.current_import is None
-    assert window.import_action.isEnabled()
+    assert window.menus.import_action.isEnabled()

@@ -94,14 +94,14 @@ def test_title_status_and_focus_say_what_day_and_data_this_is(window: MainWindow
     assert window.date_label.text() == "业务日期 2023-10-15 · 2024年度"
     assert QApplication.focusWidget() is window.search_box
     assert "证件号码" in window.hint.text()
-    menu = window.file_menu
+    menu = window.menus.file_menu
     assert menu.title() == "文件(&F)"
     assert [a.text() for a in menu.actions() if a.text()] == [
         "导入花名册(&I)…",
         "锁定(&L)",
         "退出(&X)",
     ]
-    assert window.import_action.shortcut().toString() == "Ctrl+I"
+    assert window.menus.import_action.shortcut().toString() == "Ctrl+I"
 
 
 @pytest.mark.parametrize("kind", ["id_suffix", "name", "household", "full_id"])

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from desk_driver import DeskDriver, commit_text, household_where
+from desk_driver import DeskDriver, household_where, press, show_active, type_here
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -24,30 +24,6 @@ from ui.desktop.signin import SignInDialog
 NOW = datetime(2024, 10, 15, 9, 0)
 
 
-def type_into(qtbot: QtBot, text: str) -> None:
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    if text.isascii():
-        qtbot.keyClicks(widget, text)
-    else:  # Chinese comes from the input method, not as key presses
-        commit_text(widget, text)
-
-
-def key(qtbot: QtBot, which: Qt.Key) -> None:
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    qtbot.keyClick(widget, which)
-
-
-def shown(qtbot: QtBot, dialog: SignInDialog) -> SignInDialog:
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
-    return dialog
-
-
 @pytest.fixture
 def accounts_made(demo_db_path: Path, cheap_kdf: None) -> accounts.SignedIn:
     boss = accounts.create_first_account(demo_db_path, "张主任", "lengshi-2024", NOW)
@@ -58,19 +34,19 @@ def accounts_made(demo_db_path: Path, cheap_kdf: None) -> accounts.SignedIn:
 def test_sign_in_says_what_is_wrong_and_counts_down(
     qtbot: QtBot, demo_db_path: Path, chinese_ui: None, accounts_made: accounts.SignedIn
 ) -> None:
-    dialog = shown(qtbot, SignInDialog(demo_db_path, clock=lambda: NOW))
+    dialog = show_active(qtbot, SignInDialog(demo_db_path, clock=lambda: NOW))
     assert dialog.name.currentText() == "张主任"  # the first account; the agent picks theirs
     dialog.name.setFocus()
     dialog.name.lineEdit().selectAll()
-    type_into(qtbot, "李四")
-    key(qtbot, Qt.Key.Key_Tab)
-    type_into(qtbot, "111222")
-    key(qtbot, Qt.Key.Key_Return)
+    type_here(qtbot, "李四")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, "111222")
+    press(qtbot, Qt.Key.Key_Return)
     assert dialog.message.text() == "账户名或密码不对（再错 4 次将锁定）"
     assert dialog.isVisible()
-    type_into(qtbot, "258036")
+    type_here(qtbot, "258036")
     with qtbot.waitSignal(dialog.accepted):
-        key(qtbot, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return)
     assert dialog.signed is not None and dialog.signed.name == "李四"
 
 
@@ -127,8 +103,8 @@ def test_idle_time_locks_and_the_same_agent_finds_the_desk_as_left(
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     dialog.secret.setFocus()
-    type_into(qtbot, "258036")
-    key(qtbot, Qt.Key.Key_Return)
+    type_here(qtbot, "258036")
+    press(qtbot, Qt.Key.Key_Return)
     assert not window.locked, dialog.message.text()
     assert window.centralWidget().isVisible()
     assert agent.ticked() == [0]  # the open household and the tick survived the lock
@@ -149,10 +125,10 @@ def test_another_agent_unlocking_gets_an_empty_desk_and_their_name_on_receipts(
     qtbot.waitUntil(dialog.isActiveWindow)
     dialog.name.setFocus()
     dialog.name.lineEdit().selectAll()
-    type_into(qtbot, "张主任")
-    key(qtbot, Qt.Key.Key_Tab)
-    type_into(qtbot, "lengshi-2024")
-    key(qtbot, Qt.Key.Key_Return)
+    type_here(qtbot, "张主任")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_here(qtbot, "lengshi-2024")
+    press(qtbot, Qt.Key.Key_Return)
     assert not window.locked, (dialog.name.currentText(), dialog.message.text())
     assert window.desk.model.rowCount() == 0
     assert window.agent_label.text() == "管理员：张主任"
@@ -187,12 +163,12 @@ def test_a_large_void_waits_for_a_supervisors_password(
     qtbot.waitUntil(ask.isActiveWindow)
     assert ask.name.currentText() == "张主任"  # the supervisor is offered
     ask.secret.setFocus()
-    type_into(qtbot, "wrong-secret")
-    key(qtbot, Qt.Key.Key_Return)
+    type_here(qtbot, "wrong-secret")
+    press(qtbot, Qt.Key.Key_Return)
     assert "账户名或密码不对" in ask.message.text()
-    type_into(qtbot, "lengshi-2024")
+    type_here(qtbot, "lengshi-2024")
     with qtbot.waitSignal(receipts.voided, timeout=10_000):
-        key(qtbot, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return)
     with workspace.db.sessions() as session:
         assert session.query(ReceiptVoid).count() == 1
         event = session.query(LedgerEvent).filter_by(kind="void").one()
@@ -215,14 +191,14 @@ def test_the_agent_changes_their_own_password_in_settings(
     qtbot.waitUntil(dialog.isActiveWindow)
     assert dialog.windowTitle() == "修改密码"
     for text in ("000000", "369147", "369147"):  # a wrong current PIN
-        type_into(qtbot, text)
-        key(qtbot, Qt.Key.Key_Tab)
-    key(qtbot, Qt.Key.Key_Return)
+        type_here(qtbot, text)
+        press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_Return)
     assert dialog.isVisible() and "不对" in dialog.message.text()
     assert QApplication.focusWidget() is dialog.old
-    type_into(qtbot, "258036")
+    type_here(qtbot, "258036")
     with qtbot.waitSignal(dialog.accepted):
-        key(qtbot, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return)
     assert window.statusBar().currentMessage() == "密码已修改。"
     assert accounts.sign_in(demo_db_path, "李四", "369147", NOW).name == "李四"
     with pytest.raises(accounts.KeyringError):

@@ -3,23 +3,20 @@ and identity corrections for whoever the roster cannot match."""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -27,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.accounts import SignedIn, idle_minutes
-from app.backup import BackupError, create_backup
+from app.accounts import SignedIn
 from app.collection import RecordedPayment
 from app.corrections import CorrectionForm, FollowUp, QueuedRequest, follow_ups
 from app.dayclose import CashHeld
@@ -45,15 +41,18 @@ from app.roster.search import (
 )
 from app.workspace import Workspace
 from printing.targets import Printed
+from ui.desktop.accounts_page import AccountsDialog
+from ui.desktop.backups import BackupController
 from ui.desktop.cash_banner import CashBanner
 from ui.desktop.correction_form import CorrectionFormDialog, OpenHousehold, blank_form
 from ui.desktop.corrections_page import CorrectionsPage
 from ui.desktop.dayclose import ClosedDay, DayCloseDialog
 from ui.desktop.desk import CollectDesk
 from ui.desktop.enrollment import EnrollDialog
-from ui.desktop.errors import report_bug
 from ui.desktop.idle_lock import IdleWatch
 from ui.desktop.importing import RosterImport
+from ui.desktop.lock_controller import LockController
+from ui.desktop.menus import WindowMenus
 from ui.desktop.models import HouseholdTableModel
 from ui.desktop.password_dialog import PasswordDialog
 from ui.desktop.practice import ask_end_practice
@@ -67,9 +66,7 @@ from ui.desktop.signin import SignInDialog
 from ui.desktop.sync_status import SyncProblemsDialog, SyncStatusArea
 from ui.desktop.syncing import SyncController, SyncOutcome
 from ui.desktop.tables import setup_table
-from ui.desktop.tasks import Task, TaskControl, TaskRunner
-
-log = logging.getLogger(__name__)
+from ui.desktop.tasks import TaskRunner
 
 # Long enough that a burst of typed digits makes one query, short enough to feel instant.
 SEARCH_DELAY_MS = 150
@@ -110,11 +107,18 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.signed = signed  # None: an unencrypted training database, no sign-in
-        if signed is not None:
-            workspace.sign_in_as(signed)  # their name on receipts, voids and closes
+        # Who is at the desk (signs them in first: their name on receipts); tests put a clock
+        # of their own in the idle lock.
+        self.lock_controller = LockController(workspace, self, signed, idle_clock)
+        self.lock_controller.agent_switched.connect(self.ready_for_next)
+        self.lock_controller.message.connect(self._say)
         self.log_path = log_path
         self.runner = TaskRunner(self)
+        self.backups = BackupController(
+            workspace, self.runner, self, log_path, enabled=signed is not None
+        )
+        self.backups.backed_up.connect(self.backed_up)
+        self.backups.message.connect(self._say)
         self.printer = ReceiptPrinter(workspace, self.runner, self)
         self.printer.printed.connect(self._printed)
         # Sync has its own worker: a slow network never holds up a payment or a print.
@@ -130,7 +134,6 @@ class MainWindow(QMainWindow):
         self.dayclose_dialog: DayCloseDialog | None = None
         self.remittances_page: RemittancesPage | None = None
         self.progress_dialog: ProgressDialog | None = None
-        self.backup_error = ""
         self.practice_ending = False  # closed to end practice: the desk reopens (main.py)
         self._sync_asked = False
         self.last_receipt: str | None = None
@@ -141,7 +144,7 @@ class MainWindow(QMainWindow):
         self._build_search()
         self._build_tables()
         self._build_layout()
-        self._build_menus()
+        self.menus = WindowMenus(self)
         self._build_status_bar()
         self.resize(PREFERRED_SIZE)
         self.search_box.setFocus()
@@ -153,12 +156,6 @@ class MainWindow(QMainWindow):
         self.day_timer.start()
         self.refresh_cash_banner()
         self.sync.start()
-        self.unlock_dialog: SignInDialog | None = None
-        self._hidden_while_locked: list[QWidget] = []
-        self.idle: IdleWatch | None = None
-        if signed is not None:
-            self.idle = IdleWatch(idle_minutes(workspace.db), idle_clock, self)
-            self.idle.idle.connect(self.lock)
 
     # --- construction -------------------------------------------------------------------
 
@@ -255,85 +252,6 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(keys, self)
             shortcut.activated.connect(self.focus_search)
 
-    def _build_menus(self) -> None:
-        self.file_menu = file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.import_action = QAction(self.tr("&Import roster…"), self)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
-        self.import_action.triggered.connect(self.import_roster)
-        file_menu.addAction(self.import_action)
-        file_menu.addSeparator()
-        self.lock_action = QAction(self.tr("&Lock"), self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setEnabled(self.signed is not None)
-        self.lock_action.triggered.connect(self.lock)
-        file_menu.addAction(self.lock_action)
-        self.quit_action = QAction(self.tr("E&xit"), self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
-
-        self.receipts_menu = receipts_menu = self.menuBar().addMenu(self.tr("&Receipts"))
-        self.receipts_action = QAction(self.tr("Receipts of the &day…"), self)
-        self.receipts_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.receipts_action.triggered.connect(self.show_receipts)
-        receipts_menu.addAction(self.receipts_action)
-        self.reprint_last_action = QAction(self.tr("Reprint the &last receipt"), self)
-        self.reprint_last_action.setShortcut(QKeySequence("Ctrl+P"))
-        self.reprint_last_action.setEnabled(False)
-        self.reprint_last_action.triggered.connect(self.reprint_last)
-        receipts_menu.addAction(self.reprint_last_action)
-        receipts_menu.addSeparator()
-        self.dayclose_action = QAction(self.tr("Day &close…"), self)
-        self.dayclose_action.setShortcut(QKeySequence("Ctrl+D"))
-        self.dayclose_action.triggered.connect(self.show_day_close)
-        receipts_menu.addAction(self.dayclose_action)
-        self.remittances_action = QAction(self.tr("&Remittances…"), self)
-        self.remittances_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
-        self.remittances_action.triggered.connect(self.show_remittances)
-        receipts_menu.addAction(self.remittances_action)
-        receipts_menu.addSeparator()
-        self.printer_action = QAction(self.tr("&Printer…"), self)
-        self.printer_action.triggered.connect(self.printer_settings)
-        receipts_menu.addAction(self.printer_action)
-
-        self.sync_menu = sync_menu = self.menuBar().addMenu(self.tr("S&ync"))
-        self.sync_action = QAction(self.tr("&Sync now"), self)
-        self.sync_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.sync_action.triggered.connect(self.sync_now)
-        sync_menu.addAction(self.sync_action)
-        self.problems_action = QAction(self.tr("Sync &problems…"), self)
-        self.problems_action.triggered.connect(self.show_sync_problems)
-        sync_menu.addAction(self.problems_action)
-
-        self.reports_menu = reports_menu = self.menuBar().addMenu(self.tr("Re&ports"))
-        self.progress_action = QAction(self.tr("&Progress and dunning list…"), self)
-        self.progress_action.setShortcut(QKeySequence("Ctrl+G"))
-        self.progress_action.triggered.connect(self.show_progress)
-        reports_menu.addAction(self.progress_action)
-
-        self.corrections_menu = corrections_menu = self.menuBar().addMenu(self.tr("&Corrections"))
-        self.new_correction_action = QAction(self.tr("&New correction request…"), self)
-        self.new_correction_action.setShortcut(QKeySequence(Qt.Key.Key_F4))
-        self.new_correction_action.triggered.connect(self.new_correction)
-        corrections_menu.addAction(self.new_correction_action)
-        self.corrections_action = QAction(self.tr("&Requests and follow-ups…"), self)
-        self.corrections_action.setShortcut(QKeySequence("Shift+F4"))
-        self.corrections_action.triggered.connect(self.show_corrections)
-        corrections_menu.addAction(self.corrections_action)
-
-        self.settings_menu = settings_menu = self.menuBar().addMenu(self.tr("S&ettings"))
-        self.enroll_action = QAction(self.tr("&Register with the county…"), self)
-        self.enroll_action.triggered.connect(self.show_enrollment)
-        settings_menu.addAction(self.enroll_action)
-        self.password_action = QAction(self.tr("Change &password…"), self)
-        self.password_action.triggered.connect(self.change_password)
-        self.password_action.setVisible(self.signed is not None)
-        settings_menu.addAction(self.password_action)
-        self.end_practice_action = QAction(self.tr("&End practice…"), self)
-        self.end_practice_action.triggered.connect(self.end_practice)
-        self.end_practice_action.setVisible(bool(self.workspace.demo))
-        settings_menu.addAction(self.end_practice_action)
-
     def _build_status_bar(self) -> None:
         self.date_label = QLabel(self.date_text())
         if self.workspace.db.path is not None:
@@ -346,10 +264,9 @@ class MainWindow(QMainWindow):
         self.sync_status.sync_requested.connect(self.sync_now)
         self.sync_status.problems_requested.connect(self.show_sync_problems)
         self.statusBar().addPermanentWidget(self.sync_status)
-        self.agent_label = QLabel()
-        self.agent_label.setObjectName("signed-in-agent")
+        self.agent_label = self.lock_controller.agent_label
         self.statusBar().addPermanentWidget(self.agent_label)
-        self._show_agent()
+        self.lock_controller.show_agent()
         self.statusBar().addPermanentWidget(self.date_label)
 
     def date_text(self) -> str:
@@ -509,7 +426,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _paid(self, payment: RecordedPayment) -> None:
         self.last_receipt = payment.receipt_no
-        self.reprint_last_action.setEnabled(True)
+        self.menus.reprint_last_action.setEnabled(True)
         text = self.tr("Receipt {receipt} recorded: {total}, {count} people").format(
             receipt=payment.receipt_no,
             total=format_yuan(payment.total_fen),
@@ -867,6 +784,20 @@ class MainWindow(QMainWindow):
         return dialog
 
     @Slot()
+    def show_accounts(self) -> AccountsDialog | None:
+        """设置 → 账户管理: the supervisor's; an agent is told who may."""
+        path = self.workspace.db.path
+        if self.signed is None or path is None:
+            return None
+        if not self.signed.is_supervisor:
+            self._say(self.tr("Only a supervisor manages the accounts: ask them to sign in."))
+            return None
+        dialog = AccountsDialog(path, self.signed, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    @Slot()
     def end_practice(self) -> bool:
         """设置 → 结束练习: after a yes, the window closes and main.py puts the demo aside."""
         if not ask_end_practice(self):
@@ -902,7 +833,7 @@ class MainWindow(QMainWindow):
             self.import_file(path)
 
     def import_file(self, path: Path) -> RosterImport:
-        self.import_action.setEnabled(False)
+        self.menus.import_action.setEnabled(False)
         job = RosterImport(self.workspace, self.runner, path, self, self.log_path)
         job.finished.connect(self._import_done)
         self.current_import = job
@@ -911,7 +842,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _import_done(self, report: ImportReport | None) -> None:
-        self.import_action.setEnabled(True)
+        self.menus.import_action.setEnabled(True)
         if report is not None:
             self.statusBar().showMessage(
                 self.tr("Roster import: {summary}").format(summary=report.summary()),
@@ -920,126 +851,46 @@ class MainWindow(QMainWindow):
             self.refresh()
         self.import_finished.emit(report)
 
-    # --- sign-in and the idle lock -------------------------------------------------------
+    # --- who is at the desk (lock_controller.py), backups (backups.py) ---------------------
 
-    def _show_agent(self) -> None:
-        signed = self.signed
-        if signed is None:
-            self.agent_label.hide()
-            return
-        self.agent_label.setText(
-            self.tr("{role}: {name}").format(role=signed.account.role_label, name=signed.name)
-        )
-        self.agent_label.show()
+    @property
+    def signed(self) -> SignedIn | None:
+        """The agent at the desk (None: an unencrypted training database, no sign-in)."""
+        return self.lock_controller.signed
 
     @Slot()
     def lock(self) -> SignInDialog | None:
-        """Hide everything with personal data and ask for a password; the desk's state (the
-        open household, ticked members, open dialogs) comes back when the same agent unlocks."""
-        if self.signed is None or self.workspace.db.path is None:
-            return None
-        if self.unlock_dialog is not None:
-            return self.unlock_dialog
-        self._hidden_while_locked = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if w is not self and isinstance(w, QDialog) and w.isVisible()
-        ]
-        for widget in self._hidden_while_locked:
-            widget.hide()
-        self._central().hide()
-        self.menuBar().setEnabled(False)
-        if self.idle is not None:
-            self.idle.paused = True
-        dialog = SignInDialog(self.workspace.db.path, locked_for=self.signed.name, parent=self)
-        dialog.accepted.connect(self._unlocked)
-        self.unlock_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _central(self) -> QWidget:
-        central = self.centralWidget()
-        assert central is not None
-        return central
+        """File → Lock (Ctrl+L), as the idle lock does: None when there is no one to sign in."""
+        return self.lock_controller.lock()
 
     @property
     def locked(self) -> bool:
-        return self.unlock_dialog is not None
+        return self.lock_controller.locked
 
-    @Slot()
-    def _unlocked(self) -> None:
-        dialog = self.unlock_dialog
-        assert dialog is not None and dialog.signed is not None and self.signed is not None
-        self.unlock_dialog = None
-        dialog.deleteLater()
-        same = dialog.signed.name == self.signed.name
-        self.signed = dialog.signed
-        self._central().show()
-        self.menuBar().setEnabled(True)
-        if same:
-            for widget in self._hidden_while_locked:
-                widget.show()
-        else:
-            # Another agent's receipts carry their own name; the last agent's half-done
-            # household and open dialogs are not theirs to finish.
-            for widget in self._hidden_while_locked:
-                widget.close()
-            self.workspace.sign_in_as(self.signed)
-            self.ready_for_next()
-            self.statusBar().showMessage(
-                self.tr("Signed in as {name}").format(name=self.signed.name), STATUS_MESSAGE_MS
-            )
-        self._hidden_while_locked = []
-        self._show_agent()
-        if self.idle is not None:
-            self.idle.resume()
+    @property
+    def unlock_dialog(self) -> SignInDialog | None:
+        return self.lock_controller.unlock_dialog
 
-    # --- backups ----------------------------------------------------------------------------
+    @unlock_dialog.setter
+    def unlock_dialog(self, dialog: SignInDialog | None) -> None:
+        # Tests drop a dialog they left open, so that the window closes without an unlock.
+        self.lock_controller.unlock_dialog = dialog
+
+    @property
+    def idle(self) -> IdleWatch | None:
+        return self.lock_controller.idle
 
     def back_up(self) -> None:
-        """After a day close: an encrypted backup on the worker (a USB stick may be slow)."""
-        if self.signed is None:  # a training database without accounts is not backed up
-            return
-        workspace = self.workspace
+        """After a day close: an encrypted backup on the worker; `backed_up` when written."""
+        self.backups.back_up()
 
-        def work(_control: TaskControl) -> Path:
-            return create_backup(workspace)
+    @property
+    def backup_error(self) -> str:
+        return self.backups.error
 
-        task = Task(work)
-        task.signals.succeeded.connect(self._backed_up)
-        task.signals.failed.connect(self._backup_failed)
-        self.runner.start(task)
-
-    @Slot(object)
-    def _backed_up(self, path: Path) -> None:
-        self.backed_up.emit(path)
-        self.statusBar().showMessage(
-            self.tr("Backed up: {path}").format(path=path), STATUS_MESSAGE_MS
-        )
-
-    @Slot(object)
-    def _backup_failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, BackupError):
-            report_bug(type(exc), exc, exc.__traceback__, self.log_path, self)
-            return
-        self.backup_error = str(exc)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, self.tr("Backup failed"), str(exc),
-            QMessageBox.StandardButton.Ok, self,
-        )  # fmt: skip
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    def _back_up_on_exit(self) -> None:
-        if self.signed is None:
-            return
-        try:
-            path = create_backup(self.workspace)
-        except BackupError as exc:
-            log.warning("backup on exit failed: %s", exc)
-            QMessageBox.warning(self, self.tr("Backup failed"), str(exc))
-            return
-        self.backed_up.emit(path)
+    @Slot(str)
+    def _say(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
 
     # --- closing --------------------------------------------------------------------------
 
@@ -1049,11 +900,10 @@ class MainWindow(QMainWindow):
         if self.locked:  # quitting needs the password too: the close waits for the unlock
             event.ignore()
             return
-        if self.idle is not None:
-            self.idle.stop()
+        self.lock_controller.stop()
         self.sync.shutdown()
         self.runner.shutdown()
-        self._back_up_on_exit()  # after the workers stopped: the copy is of settled data
+        self.backups.back_up_on_exit()  # after the workers stopped: the copy is of settled data
         super().closeEvent(event)
 
 

@@ -41,6 +41,100 @@
     </message>
 </context>
 <context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Accounts</source>
+        <translation>账户管理</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建日期</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Reset password…</source>
+        <translation>重设密码(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock</source>
+        <translation>解除锁定(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop using</source>
+        <translation>停用(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Locked until {time}</source>
+        <translation>锁定至 {time}</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Use a&amp;gain</source>
+        <translation>重新启用(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Type the account&apos;s name.</source>
+        <translation>请填写账户名。</translation>
+    </message>
+    <message>
+        <source>Account {name} added ({role}).</source>
+        <translation>已添加账户 {name}（{role}）。</translation>
+    </message>
+    <message>
+        <source>Add an account</source>
+        <translation>添加账户</translation>
+    </message>
+    <message>
+        <source>The password of {name} was reset.</source>
+        <translation>已重设 {name} 的密码。</translation>
+    </message>
+    <message>
+        <source>New password for {name}</source>
+        <translation>{name} 的新密码</translation>
+    </message>
+    <message>
+        <source>{name} may sign in again.</source>
+        <translation>{name} 可以重新登录。</translation>
+    </message>
+    <message>
+        <source>{name} can no longer sign in.</source>
+        <translation>{name} 不能再登录。</translation>
+    </message>
+</context>
+<context>
+    <name>BackupController</name>
+    <message>
+        <source>Backed up: {path}</source>
+        <translation>已备份：{path}</translation>
+    </message>
+    <message>
+        <source>Backup failed</source>
+        <translation>备份失败</translation>
+    </message>
+</context>
+<context>
     <name>CashBanner</name>
     <message>
         <source>{message} · Close the day: Ctrl+D</source>
@@ -809,6 +903,17 @@ Villages {villages}</source>
     </message>
 </context>
 <context>
+    <name>LockController</name>
+    <message>
+        <source>{role}: {name}</source>
+        <translation>{role}：{name}</translation>
+    </message>
+    <message>
+        <source>Signed in as {name}</source>
+        <translation>已切换为 {name}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Village Medical Insurance Collection</source>
@@ -837,94 +942,6 @@ Villages {villages}</source>
     <message>
         <source>&amp;Households</source>
         <translation>查到的户(&amp;H)</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Import roster…</source>
-        <translation>导入花名册(&amp;I)…</translation>
-    </message>
-    <message>
-        <source>&amp;Lock</source>
-        <translation>锁定(&amp;L)</translation>
-    </message>
-    <message>
-        <source>E&amp;xit</source>
-        <translation>退出(&amp;X)</translation>
-    </message>
-    <message>
-        <source>&amp;Receipts</source>
-        <translation>收据(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Receipts of the &amp;day…</source>
-        <translation>今日收据(&amp;D)…</translation>
-    </message>
-    <message>
-        <source>Reprint the &amp;last receipt</source>
-        <translation>重打上一张(&amp;L)</translation>
-    </message>
-    <message>
-        <source>Day &amp;close…</source>
-        <translation>日结(&amp;C)…</translation>
-    </message>
-    <message>
-        <source>&amp;Remittances…</source>
-        <translation>上解记录(&amp;R)…</translation>
-    </message>
-    <message>
-        <source>&amp;Printer…</source>
-        <translation>打印机(&amp;P)…</translation>
-    </message>
-    <message>
-        <source>S&amp;ync</source>
-        <translation>同步(&amp;Y)</translation>
-    </message>
-    <message>
-        <source>&amp;Sync now</source>
-        <translation>立即同步(&amp;S)</translation>
-    </message>
-    <message>
-        <source>Sync &amp;problems…</source>
-        <translation>同步问题(&amp;P)…</translation>
-    </message>
-    <message>
-        <source>Re&amp;ports</source>
-        <translation>报表(&amp;P)</translation>
-    </message>
-    <message>
-        <source>&amp;Progress and dunning list…</source>
-        <translation>进度与催缴清单(&amp;P)…</translation>
-    </message>
-    <message>
-        <source>&amp;Corrections</source>
-        <translation>修正(&amp;C)</translation>
-    </message>
-    <message>
-        <source>&amp;New correction request…</source>
-        <translation>新建更正申请(&amp;N)…</translation>
-    </message>
-    <message>
-        <source>&amp;Requests and follow-ups…</source>
-        <translation>更正申请与待回访(&amp;R)…</translation>
-    </message>
-    <message>
-        <source>S&amp;ettings</source>
-        <translation>设置(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;Register with the county…</source>
-        <translation>向县医保局注册(&amp;R)…</translation>
-    </message>
-    <message>
-        <source>Change &amp;password…</source>
-        <translation>修改密码(&amp;P)…</translation>
-    </message>
-    <message>
-        <source>&amp;End practice…</source>
-        <translation>结束练习(&amp;E)…</translation>
     </message>
     <message>
         <source>Business date {date} · benefit year {year}</source>
@@ -995,6 +1012,10 @@ Villages {villages}</source>
         <translation>密码已修改。</translation>
     </message>
     <message>
+        <source>Only a supervisor manages the accounts: ask them to sign in.</source>
+        <translation>只有管理员可以管理账户：请管理员登录。</translation>
+    </message>
+    <message>
         <source>Import roster</source>
         <translation>导入花名册</translation>
     </message>
@@ -1005,22 +1026,6 @@ Villages {villages}</source>
     <message>
         <source>Roster import: {summary}</source>
         <translation>花名册导入：{summary}</translation>
-    </message>
-    <message>
-        <source>{role}: {name}</source>
-        <translation>{role}：{name}</translation>
-    </message>
-    <message>
-        <source>Signed in as {name}</source>
-        <translation>已切换为 {name}</translation>
-    </message>
-    <message>
-        <source>Backed up: {path}</source>
-        <translation>已备份：{path}</translation>
-    </message>
-    <message>
-        <source>Backup failed</source>
-        <translation>备份失败</translation>
     </message>
 </context>
 <context>
@@ -1117,24 +1122,8 @@ Villages {villages}</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <source>Account {name}. A PIN needs at least 6 digits, a password at least 8 characters.</source>
-        <translation>账户 {name}。PIN 至少 6 位数字，密码至少 8 个字符。</translation>
-    </message>
-    <message>
-        <source>&amp;Current password</source>
-        <translation>原密码(&amp;C)</translation>
-    </message>
-    <message>
-        <source>&amp;New password</source>
-        <translation>新密码(&amp;N)</translation>
-    </message>
-    <message>
-        <source>&amp;Again</source>
-        <translation>再输一次(&amp;G)</translation>
-    </message>
-    <message>
-        <source>The two new passwords differ.</source>
-        <translation>两次输入的新密码不一致。</translation>
+        <source>Account {name}.</source>
+        <translation>账户 {name}。</translation>
     </message>
 </context>
 <context>
@@ -1768,6 +1757,41 @@ Check the printer and try again, choose another printer, or keep PDF files for n
     </message>
 </context>
 <context>
+    <name>SecretDialog</name>
+    <message>
+        <source>&amp;Name</source>
+        <translation>姓名(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Role</source>
+        <translation>角色(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Current password</source>
+        <translation>原密码(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;New password</source>
+        <translation>新密码(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Password or PIN</source>
+        <translation>密码或 PIN(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Again</source>
+        <translation>再输一次(&amp;G)</translation>
+    </message>
+    <message>
+        <source>A PIN needs at least 6 digits, a password at least 8 characters.</source>
+        <translation>PIN 至少 6 位数字，密码至少 8 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>&amp;Account</source>
@@ -1970,6 +1994,101 @@ Check the printer and try again, choose another printer, or keep PDF files for n
     <message>
         <source>A void needs a reason: type why this receipt is voided.</source>
         <translation>作废须填写原因：请写明为什么作废这张收据。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Import roster…</source>
+        <translation>导入花名册(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <source>E&amp;xit</source>
+        <translation>退出(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Receipts</source>
+        <translation>收据(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Receipts of the &amp;day…</source>
+        <translation>今日收据(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Reprint the &amp;last receipt</source>
+        <translation>重打上一张(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Day &amp;close…</source>
+        <translation>日结(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Remittances…</source>
+        <translation>上解记录(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Printer…</source>
+        <translation>打印机(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>S&amp;ync</source>
+        <translation>同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>立即同步(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Sync &amp;problems…</source>
+        <translation>同步问题(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;ports</source>
+        <translation>报表(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Progress and dunning list…</source>
+        <translation>进度与催缴清单(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Corrections</source>
+        <translation>修正(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;New correction request…</source>
+        <translation>新建更正申请(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Requests and follow-ups…</source>
+        <translation>更正申请与待回访(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>S&amp;ettings</source>
+        <translation>设置(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Register with the county…</source>
+        <translation>向县医保局注册(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Change &amp;password…</source>
+        <translation>修改密码(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Accounts…</source>
+        <translation>账户管理(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;End practice…</source>
+        <translation>结束练习(&amp;E)…</translation>
     </message>
 </context>
 <context>
