@@ -25,8 +25,8 @@ from app import accounts
 from app.accounts import SignedIn
 from app.keyring import Account
 from ui.desktop.password_dialog import SecretDialog
+from ui.desktop.signin import ERROR_STYLE
 
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
 DONE_STYLE = "color: #1b5e20;"
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -33,12 +33,12 @@ from printing.targets import DEFAULT_RENDERERS, Renderer, Sender
 from sync.client import enroll
 from ui.desktop.enrollment import answer_summary, server_url
 from ui.desktop.printer_form import PrinterForm
+from ui.desktop.signin import ERROR_STYLE
 from ui.desktop.syncing import EnrollFunction, EnrollOutcome, try_enroll
 from ui.desktop.tasks import Task, TaskControl, TaskRunner
 
 log = logging.getLogger("village_collect.desktop")
 
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
 PRACTICE_COUNTY = "lengshi"  # the demo county of practice: a town, loaded in seconds
 STEPS = 1000
 
@@ -437,8 +437,6 @@ class FirstRunWizard(QWizard):
     installation's (app/site_defaults.py: the county server's address). `enroll_fn`, `senders`
     and `renderers` are what tests swap for fakes."""
 
-    opened = Signal()  # the account exists and the data is open
-
     def __init__(
         self,
         db_path: Path,
@@ -487,7 +485,6 @@ class FirstRunWizard(QWizard):
         self.workspace.sign_in_as(signed)
         # Leaving now still opens the desk: the rest can be done in Settings.
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("&Set up later"))
-        self.opened.emit()
 
     def require_workspace(self) -> Workspace:
         assert self.workspace is not None, "the account page opens the data first"

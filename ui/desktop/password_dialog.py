@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from app import accounts
 from app.keyring import ROLES
-
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
+from ui.desktop.signin import ERROR_STYLE
 
 
 class SecretDialog(QDialog):
